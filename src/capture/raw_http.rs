@@ -1,0 +1,194 @@
+//! Raw HTTP as `curl -i` and proxies write it: one or more responses, each a status line,
+//! headers, a blank line and a body.
+//!
+//! `Content-Length` is never trusted to frame a body (tools print a redirect's headers
+//! without its body, and hand-edited fixtures rarely update it): a new response starts at a
+//! status line after the previous header block (SPEC §2). CRLF, LF and mixed line ends all
+//! work; HTTP/1.0, 1.1, 2 and 3 status lines with or without a reason phrase.
+
+use std::borrow::Cow;
+
+use memchr::memmem;
+
+use super::decode::undo_codings;
+use super::{LoadOptions, Sink};
+use crate::position::{LineIndex, TextPos};
+use crate::response::{Body, BodyOrigin, Headers, OriginKind, Response, Status};
+
+/// Loads every response of a raw HTTP text whose first byte sits at `start`.
+pub fn load(bytes: &[u8], start: TextPos, options: &LoadOptions, sink: &mut dyn Sink) {
+    let index = LineIndex::new(bytes, start);
+    let mut pos = bytes
+        .iter()
+        .position(|b| !b.is_ascii_whitespace())
+        .unwrap_or(bytes.len());
+    let mut response_index = 0;
+    while pos < bytes.len() {
+        let (line, after_status) = next_line(bytes, pos);
+        let status = parse_status_line(line);
+        // Header lines until a blank line (or the end of the file).
+        let mut header_list = Vec::new();
+        let mut cursor = after_status;
+        while cursor < bytes.len() {
+            let (line, next) = next_line(bytes, cursor);
+            cursor = next;
+            if line.is_empty() {
+                break;
+            }
+            if line.starts_with(b" ") || line.starts_with(b"\t") {
+                // An obsolete folded continuation of the previous header (RFC 9112 §5.2).
+                if let Some((_, value)) = header_list.last_mut() {
+                    let value: &mut Cow<'_, str> = value;
+                    value.to_mut().push(' ');
+                    value
+                        .to_mut()
+                        .push_str(String::from_utf8_lossy(line.trim_ascii()).as_ref());
+                }
+                continue;
+            }
+            if let Some(colon) = line.iter().skip(1).position(|&b| b == b':').map(|i| i + 1) {
+                let name = String::from_utf8_lossy(line[..colon].trim_ascii());
+                let value = String::from_utf8_lossy(line[colon + 1..].trim_ascii());
+                header_list.push((name, value));
+            }
+        }
+        let body_start = cursor.min(bytes.len());
+        let body_end = next_status_line(bytes, body_start).unwrap_or(bytes.len());
+        let headers = Headers(header_list);
+        let raw_body = &bytes[body_start..body_end];
+
+        let mut response = Response::new(response_index, index.position(pos), status);
+        response.content_type = headers
+            .get("content-type")
+            .map(|v| Cow::Owned(v.to_string()));
+        let body = match undo_codings(raw_body, Some(&headers), options.max_decoded) {
+            Ok(Some(decoded)) => Some(Body {
+                bytes: Cow::Owned(decoded),
+                origin: BodyOrigin {
+                    file: &index,
+                    offset: body_start,
+                    kind: OriginKind::Decoded,
+                },
+            }),
+            Ok(None) => Some(Body {
+                bytes: Cow::Borrowed(raw_body),
+                origin: BodyOrigin {
+                    file: &index,
+                    offset: body_start,
+                    kind: OriginKind::Verbatim,
+                },
+            }),
+            Err(too_large) => {
+                sink.malformed(
+                    index.position(body_start),
+                    response_index,
+                    format!("response {response_index}: the body decodes to more than {} MiB; not checked", too_large.limit >> 20),
+                );
+                None
+            }
+        };
+        if body.is_some() {
+            response.headers = Some(headers);
+            response.body = body;
+            sink.response(&response);
+        }
+        response_index += 1;
+        pos = body_end;
+    }
+}
+
+/// The line at `pos` without its line end, and the offset after the line end.
+fn next_line(bytes: &[u8], pos: usize) -> (&[u8], usize) {
+    match memchr::memchr(b'\n', &bytes[pos..]) {
+        Some(i) => {
+            let line = &bytes[pos..pos + i];
+            (line.strip_suffix(b"\r").unwrap_or(line), pos + i + 1)
+        }
+        None => (&bytes[pos..], bytes.len()),
+    }
+}
+
+/// True for `HTTP/<digit>[.<digit>] <3 digits>`, the start of a status line.
+fn is_status_line(line: &[u8]) -> bool {
+    let Some(rest) = line.strip_prefix(b"HTTP/") else {
+        return false;
+    };
+    let version_len = rest.iter().position(|&b| b == b' ').unwrap_or(rest.len());
+    let version = &rest[..version_len];
+    let version_ok = match version {
+        [major] => major.is_ascii_digit(),
+        [major, b'.', minor] => major.is_ascii_digit() && minor.is_ascii_digit(),
+        _ => false,
+    };
+    let code = rest
+        .get(version_len + 1..version_len + 4)
+        .unwrap_or_default();
+    version_ok && code.len() == 3 && code.iter().all(u8::is_ascii_digit)
+}
+
+/// Where the next response's status line starts, searching from `from` (a response with
+/// no body, like `100 Continue`, is followed at once by the next status line).
+fn next_status_line(bytes: &[u8], from: usize) -> Option<usize> {
+    if is_status_line(&bytes[from..]) {
+        return Some(from);
+    }
+    let finder = memmem::Finder::new(b"\nHTTP/");
+    let mut search = from;
+    while let Some(i) = finder.find(&bytes[search..]) {
+        let candidate = search + i + 1;
+        if is_status_line(&bytes[candidate..]) {
+            return Some(candidate);
+        }
+        search = candidate;
+    }
+    None
+}
+
+/// The status of a status line such as `HTTP/2 403 ` or `HTTP/1.1 404 Not Found`.
+fn parse_status_line(line: &[u8]) -> Status {
+    let mut parts = line.split(|&b| b == b' ').filter(|p| !p.is_empty());
+    let _version = parts.next();
+    match parts.next() {
+        None => Status::Missing,
+        Some(code) => match std::str::from_utf8(code)
+            .ok()
+            .and_then(|c| c.parse::<i64>().ok())
+        {
+            Some(code) => Status::Code(code),
+            None => Status::NotANumber(format!(
+                "{} in the status line",
+                crate::rules::quote(&String::from_utf8_lossy(code))
+            )),
+        },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn status_lines() {
+        assert!(is_status_line(b"HTTP/1.1 200 OK"));
+        assert!(is_status_line(b"HTTP/2 403 "));
+        assert!(is_status_line(b"HTTP/3 204"));
+        assert!(!is_status_line(b"HTTP/1.1 20"));
+        assert!(!is_status_line(b"HTTP/11.1 200"));
+        assert_eq!(parse_status_line(b"HTTP/2 403 "), Status::Code(403));
+        assert_eq!(
+            parse_status_line(b"HTTP/1.1 404 Not Found "),
+            Status::Code(404)
+        );
+        assert_eq!(parse_status_line(b"HTTP/1.1"), Status::Missing);
+        assert_eq!(
+            parse_status_line(b"HTTP/1.1 abc"),
+            Status::NotANumber("\"abc\" in the status line".into())
+        );
+    }
+
+    #[test]
+    fn a_body_ends_at_the_next_status_line_only() {
+        let text = b"HTTP/1.1 200 OK\n\nline\nHTTP/1.1 is great\nHTTP/1.1 404 Not Found\n\n";
+        assert_eq!(next_status_line(text, 17), Some(40));
+    }
+}

@@ -1,0 +1,306 @@
+//! The checker: runs the rules on each response a loader yields and turns their findings into
+//! located diagnostics while the response's buffers are still alive.
+//!
+//! It decides which responses are checked (SPEC §3: 1xx and 3xx are not, except a 304 for
+//! `body-on-no-content`), parses each body once for all rules, and resolves anchors (body
+//! offsets, JSON Pointers) to file line:column and an excerpt.
+
+use std::sync::Arc;
+
+use crate::capture::Sink;
+use crate::contract::Contract;
+use crate::diagnostic::{Diagnostic, RequestInfo, Summary};
+use crate::excerpt::excerpt;
+use crate::locate::{find_pointer, raw_offset_in_literal};
+use crate::position::TextPos;
+use crate::response::{Body, OriginKind, Response, is_json_media_type};
+use crate::rules::{self, Anchor, BodyState, Facts, Finding, Rule, Severity};
+
+/// The rules in force and what they measure against, resolved before the first file.
+pub struct RuleSet {
+    pub contract: Contract,
+    /// Enabled rules with their severities, in `RULES` order.
+    pub enabled: Vec<(&'static Rule, Severity)>,
+}
+
+impl RuleSet {
+    /// Every rule at its default severity, with the given contract.
+    pub fn defaults(contract: Contract) -> Self {
+        Self {
+            contract,
+            enabled: rules::RULES
+                .iter()
+                .map(|r| (*r, r.default_severity))
+                .collect(),
+        }
+    }
+
+    pub fn severity(&self, rule: &Rule) -> Option<Severity> {
+        self.enabled
+            .iter()
+            .find(|(r, _)| r.name == rule.name)
+            .map(|(_, s)| *s)
+    }
+}
+
+/// Parses a body once and classifies it for the rules.
+pub fn facts_for<'r, 'a>(response: &'r Response<'a>) -> Facts<'r, 'a> {
+    Facts {
+        response,
+        body: body_state(response),
+    }
+}
+
+fn body_state(response: &Response<'_>) -> BodyState {
+    let Some(body) = &response.body else {
+        return BodyState::NotCaptured;
+    };
+    if body.is_blank() {
+        return BodyState::Empty;
+    }
+    let bytes = body
+        .bytes
+        .strip_prefix(b"\xEF\xBB\xBF")
+        .unwrap_or(&body.bytes);
+    let bom = body.bytes.len() - bytes.len();
+    let first = bytes.iter().find(|b| !b.is_ascii_whitespace());
+    let claims_json = matches!(first, Some(b'{' | b'['))
+        || response
+            .content_type
+            .as_deref()
+            .is_some_and(is_json_media_type);
+    match serde_json::from_slice(bytes) {
+        Ok(value) => BodyState::Json(value),
+        Err(error) if claims_json => BodyState::InvalidJson {
+            offset: bom + offset_of(bytes, error.line(), error.column()),
+            message: rules::strip_position(&error),
+        },
+        Err(_) => BodyState::NotJson,
+    }
+}
+
+/// The byte offset of serde_json's 1-based line and column (a column counts bytes).
+pub fn offset_of(bytes: &[u8], line: usize, column: usize) -> usize {
+    let line_start = if line <= 1 {
+        0
+    } else {
+        memchr::memchr_iter(b'\n', bytes)
+            .nth(line - 2)
+            .map_or(bytes.len(), |i| i + 1)
+    };
+    (line_start + column.saturating_sub(1)).min(bytes.len())
+}
+
+/// Which rules a response gets, by status class.
+enum Route {
+    Skip,
+    /// A 304: only `body-on-no-content` looks at it.
+    NoContentOnly,
+    All,
+}
+
+fn route(response: &Response<'_>) -> Route {
+    match response.status.valid_code() {
+        Some(304) => Route::NoContentOnly,
+        Some(code) if code < 200 || (300..400).contains(&code) => Route::Skip,
+        _ => Route::All,
+    }
+}
+
+/// Checks the responses of one file, collecting its diagnostics and counts.
+pub struct FileChecker<'s> {
+    rules: &'s RuleSet,
+    file: Arc<str>,
+    pub diagnostics: Vec<Diagnostic>,
+    pub summary: Summary,
+    findings: Vec<Finding>,
+}
+
+impl<'s> FileChecker<'s> {
+    pub fn new(rules: &'s RuleSet, file: Arc<str>) -> Self {
+        Self {
+            rules,
+            file,
+            diagnostics: Vec::new(),
+            summary: Summary {
+                files: 1,
+                ..Summary::default()
+            },
+            findings: Vec::new(),
+        }
+    }
+
+    /// Sorts the diagnostics and counts them into the summary.
+    pub fn finish(mut self) -> (Vec<Diagnostic>, Summary) {
+        self.diagnostics
+            .sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+        for d in &self.diagnostics {
+            match d.severity {
+                Severity::Error => self.summary.errors += 1,
+                Severity::Warning => self.summary.warnings += 1,
+            }
+        }
+        (self.diagnostics, self.summary)
+    }
+
+    fn diagnostic(
+        &self,
+        finding: Finding,
+        severity: Severity,
+        response: &Response<'_>,
+    ) -> Diagnostic {
+        let located = locate(&finding.anchor, response);
+        Diagnostic {
+            rule: finding.rule.name,
+            severity,
+            message: finding.message,
+            file: self.file.clone(),
+            line: located.position.line,
+            column: located.position.column,
+            response: response.index,
+            pointer: located.pointer,
+            status: response.status.code(),
+            request: request_info(response),
+            label: finding.label,
+            help: finding.help,
+            excerpt: located.excerpt,
+        }
+    }
+}
+
+impl Sink for FileChecker<'_> {
+    fn response(&mut self, response: &Response<'_>) {
+        self.summary.responses += 1;
+        let only_no_content = match route(response) {
+            Route::Skip => {
+                self.summary.skipped += 1;
+                return;
+            }
+            Route::NoContentOnly => true,
+            Route::All => false,
+        };
+        self.summary.checked += 1;
+        let facts = facts_for(response);
+        let mut findings = std::mem::take(&mut self.findings);
+        for (rule, severity) in &self.rules.enabled {
+            let Some(check) = rule.check else { continue };
+            if only_no_content && rule.name != "body-on-no-content" {
+                continue;
+            }
+            check(&facts, &self.rules.contract, &mut findings);
+            for finding in findings.drain(..) {
+                let diagnostic = self.diagnostic(finding, *severity, response);
+                self.diagnostics.push(diagnostic);
+            }
+        }
+        self.findings = findings;
+    }
+
+    fn skipped(&mut self, count: usize) {
+        self.summary.responses += count;
+        self.summary.skipped += count;
+    }
+
+    fn malformed(&mut self, at: TextPos, response: usize, message: String) {
+        let Some(severity) = self.rules.severity(&rules::MALFORMED_CAPTURE) else {
+            return;
+        };
+        self.diagnostics.push(Diagnostic {
+            rule: rules::MALFORMED_CAPTURE.name,
+            severity,
+            message,
+            file: self.file.clone(),
+            line: at.line,
+            column: at.column,
+            response,
+            pointer: None,
+            status: None,
+            request: None,
+            label: None,
+            help: Some("export the capture again, or fix it at this position".into()),
+            excerpt: None,
+        });
+    }
+}
+
+fn request_info(response: &Response<'_>) -> Option<RequestInfo> {
+    if response.method.is_none() && response.url.is_none() {
+        return None;
+    }
+    Some(RequestInfo {
+        method: response.method.as_deref().map(str::to_string),
+        url: response.url.clone(),
+    })
+}
+
+struct Located {
+    position: TextPos,
+    pointer: Option<String>,
+    excerpt: Option<crate::excerpt::Excerpt>,
+}
+
+/// Resolves an anchor to a file position and, for body anchors, an excerpt.
+fn locate(anchor: &Anchor, response: &Response<'_>) -> Located {
+    let at_response = Located {
+        position: response.start,
+        pointer: None,
+        excerpt: None,
+    };
+    let Some(body) = &response.body else {
+        return at_response;
+    };
+    let (span, pointer) = match anchor {
+        Anchor::Response => return at_response,
+        Anchor::Body => {
+            let start = body
+                .bytes
+                .iter()
+                .position(|b| !b.is_ascii_whitespace())
+                .unwrap_or(0);
+            let end =
+                memchr::memchr(b'\n', &body.bytes[start..]).map_or(body.bytes.len(), |i| start + i);
+            (start..end, None)
+        }
+        Anchor::BodyOffset(offset) => (*offset..*offset + 1, None),
+        Anchor::Pointer(pointer) => {
+            let span = find_pointer(&body.bytes, pointer).map_or(0..0, |found| found.span);
+            (span, Some(pointer.clone()))
+        }
+    };
+    let start_line = body_position(body, 0).line;
+    let verbatim = matches!(body.origin.kind, OriginKind::Verbatim);
+    let excerpt = excerpt(&body.bytes, span.clone(), |n| {
+        verbatim.then(|| start_line.saturating_add(n as u32))
+    });
+    Located {
+        position: body_position(body, span.start),
+        pointer,
+        excerpt: Some(excerpt),
+    }
+}
+
+/// The file position of a byte of the body.
+fn body_position(body: &Body<'_>, offset: usize) -> TextPos {
+    let origin = &body.origin;
+    match origin.kind {
+        OriginKind::Verbatim => origin.file.position(origin.offset + offset),
+        OriginKind::JsonString(literal) => origin
+            .file
+            .position(origin.offset + raw_offset_in_literal(literal, offset)),
+        OriginKind::Decoded => origin.file.position(origin.offset),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn serde_positions_become_offsets() {
+        let text = b"{\n  \"a\": 1,\n  \"b\": }";
+        let error = serde_json::from_slice::<serde_json::Value>(text).unwrap_err();
+        let offset = offset_of(text, error.line(), error.column());
+        assert_eq!(text[offset], b'}');
+        assert_eq!(rules::strip_position(&error), "expected value");
+    }
+}

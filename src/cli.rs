@@ -1,0 +1,90 @@
+//! The command line, as clap derive types only: what the user typed, nothing resolved.
+//!
+//! `settings.rs` turns these into everything a run needs before the first file is read.
+
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+/// Lints captured HTTP API responses against the platform's error contract.
+#[derive(Debug, Parser)]
+#[command(name = "errlint", version, about, long_about = None, propagate_version = true)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Check captures: HAR files, raw HTTP (curl -i), envelopes, NDJSON and bare bodies.
+    Check(CheckArgs),
+    /// Show the docs of every rule.
+    Rules(RulesArgs),
+    /// Show the docs of one rule.
+    Rule {
+        /// The rule's name, e.g. status-type-mismatch.
+        name: String,
+    },
+}
+
+#[derive(Debug, clap::Args)]
+pub struct RulesArgs {
+    /// Print one line per rule (name, default severity, summary) instead of every page.
+    #[arg(long)]
+    pub short: bool,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct CheckArgs {
+    /// Files and directories to check (directories are walked); `-` reads stdin.
+    /// Defaults to the current directory.
+    #[arg(value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+
+    /// Output format.
+    #[arg(short = 'f', long, value_enum, default_value_t = OutputFormat::Human)]
+    pub output_format: OutputFormat,
+
+    /// When to colour human output (honours NO_COLOR and CLICOLOR_FORCE in auto).
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto, value_name = "WHEN")]
+    pub color: ColorChoice,
+
+    /// Print only the findings: no summary line.
+    #[arg(short, long)]
+    pub quiet: bool,
+
+    /// Exit 0 even when there are errors (exit 2 still reports that errlint failed).
+    #[arg(long)]
+    pub exit_zero: bool,
+
+    /// Fail when there are more than N warnings.
+    #[arg(long, value_name = "N")]
+    pub max_warnings: Option<usize>,
+
+    /// The file name to report for stdin (`-`); also gives its format and, for a bare
+    /// body, its status (e.g. get_customer.404.json).
+    #[arg(long, value_name = "NAME")]
+    pub stdin_filename: Option<String>,
+
+    /// Check only HAR entries whose request URL (without query string) matches GLOB, and
+    /// then every one of them; repeatable.
+    #[arg(long = "url", value_name = "GLOB")]
+    pub urls: Vec<String>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum OutputFormat {
+    /// rustc-style, with the body shown and the field pointed at.
+    Human,
+    /// One line per finding: FILE:LINE:COL: SEVERITY[rule] message.
+    Concise,
+    /// The stable JSON report (SPEC §5).
+    Json,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}

@@ -1,0 +1,89 @@
+//! What the pipeline produces: owned diagnostics and the run's summary.
+//!
+//! A `Diagnostic` carries everything any renderer shows, already located and excerpted, so
+//! renderers stay pure functions of the `Report`. The stable json wire shape lives with the
+//! json renderer, not here.
+
+use std::sync::Arc;
+
+use crate::excerpt::Excerpt;
+use crate::rules::Severity;
+
+/// The request a response answered, as reports show it: the URL has no query string.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct RequestInfo {
+    pub method: Option<String>,
+    pub url: Option<String>,
+}
+
+/// One finding, located in a file.
+#[derive(Clone, Debug)]
+pub struct Diagnostic {
+    pub rule: &'static str,
+    pub severity: Severity,
+    pub message: String,
+    /// The path as given or as found by the walk (`-` or `--stdin-filename` for stdin).
+    pub file: Arc<str>,
+    pub line: u32,
+    pub column: u32,
+    /// 0-based index of the response inside its file.
+    pub response: usize,
+    /// RFC 6901 pointer into the body, when the finding is about a part of it.
+    pub pointer: Option<String>,
+    pub status: Option<i64>,
+    pub request: Option<RequestInfo>,
+    pub label: Option<String>,
+    pub help: Option<String>,
+    pub excerpt: Option<Excerpt>,
+}
+
+impl Diagnostic {
+    /// The order reports list diagnostics in: by file (in input order, kept by the caller),
+    /// then response, then position, then rule.
+    pub fn sort_key(&self) -> (usize, u32, u32, &'static str, &str) {
+        (
+            self.response,
+            self.line,
+            self.column,
+            self.rule,
+            &self.message,
+        )
+    }
+}
+
+/// Counts for the summary line and the json `summary` object.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Summary {
+    /// Capture files read.
+    pub files: usize,
+    /// Responses found in them.
+    pub responses: usize,
+    /// Responses the rules looked at.
+    pub checked: usize,
+    /// Responses not checked: 1xx and 3xx, failed requests (status 0 or below), HAR page
+    /// assets and entries outside `--url`.
+    pub skipped: usize,
+    pub errors: usize,
+    pub warnings: usize,
+    /// Files found by a directory walk in no format errlint knows.
+    pub unrecognized_files: usize,
+}
+
+impl Summary {
+    pub fn add(&mut self, other: &Summary) {
+        self.files += other.files;
+        self.responses += other.responses;
+        self.checked += other.checked;
+        self.skipped += other.skipped;
+        self.errors += other.errors;
+        self.warnings += other.warnings;
+        self.unrecognized_files += other.unrecognized_files;
+    }
+}
+
+/// Everything a renderer needs.
+#[derive(Clone, Debug, Default)]
+pub struct Report {
+    pub diagnostics: Vec<Diagnostic>,
+    pub summary: Summary,
+}

@@ -1,0 +1,127 @@
+//! Rule docs pages for `errlint rule NAME` and `errlint rules`, from each rule's fixed
+//! sections (what it does, why it matters, example, instead).
+
+use std::fmt::Write as _;
+
+use crate::rules::{RULES, Rule};
+
+/// One rule's page as plain text.
+pub fn page(rule: &Rule) -> String {
+    let scope = if rule.checks_success {
+        "checks 2xx too"
+    } else {
+        "checks 4xx/5xx"
+    };
+    let mut out = String::new();
+    let _ = writeln!(out, "# {}\n", rule.name);
+    let _ = writeln!(
+        out,
+        "{} (default severity: {}; {scope})\n",
+        rule.summary, rule.default_severity
+    );
+    for (heading, text) in [
+        ("What it does", rule.docs.what_it_does),
+        ("Why it matters", rule.docs.why),
+        ("Example", rule.docs.example),
+        ("Instead", rule.docs.instead),
+    ] {
+        let _ = writeln!(out, "## {heading}\n");
+        if heading == "Example" {
+            for line in text.lines() {
+                let _ = writeln!(out, "    {line}");
+            }
+            out.push('\n');
+        } else {
+            let _ = writeln!(out, "{text}\n");
+        }
+    }
+    let _ = writeln!(
+        out,
+        "Configure it in errlint.toml: [rules] {} = \"error\" | \"warning\" | \"off\"",
+        rule.name
+    );
+    out
+}
+
+/// Every rule's page, separated by a blank line.
+pub fn all_pages() -> String {
+    RULES
+        .iter()
+        .map(|rule| page(rule))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// One line per rule: name, default severity, summary.
+pub fn table() -> String {
+    let width = RULES.iter().map(|r| r.name.len()).max().unwrap_or(0);
+    let mut out = String::new();
+    for rule in RULES {
+        let _ = writeln!(
+            out,
+            "{:width$}  {:7}  {}",
+            rule.name,
+            rule.default_severity.as_str(),
+            rule.summary
+        );
+    }
+    out
+}
+
+/// The names closest to a mistyped one, for "did you mean".
+pub fn closest_rule(name: &str) -> Option<&'static str> {
+    RULES
+        .iter()
+        .map(|r| (strsim_distance(name, r.name), r.name))
+        .filter(|(d, _)| *d <= 3)
+        .min()
+        .map(|(_, n)| n)
+}
+
+/// Levenshtein distance, small inputs only.
+fn strsim_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut previous: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut current = vec![i + 1];
+        for (j, cb) in b.iter().enumerate() {
+            let cost = usize::from(ca != *cb);
+            current.push(
+                (previous[j] + cost)
+                    .min(previous[j + 1] + 1)
+                    .min(current[j] + 1),
+            );
+        }
+        previous = current;
+    }
+    previous[b.len()]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pages_have_every_section() {
+        let page = page(crate::rules::find("schema").unwrap());
+        for heading in [
+            "# schema",
+            "## What it does",
+            "## Why it matters",
+            "## Example",
+            "## Instead",
+        ] {
+            assert!(page.contains(heading), "{heading}");
+        }
+    }
+
+    #[test]
+    fn suggests_close_rule_names() {
+        assert_eq!(
+            closest_rule("status-type-mismatc"),
+            Some("status-type-mismatch")
+        );
+        assert_eq!(closest_rule("shema"), Some("schema"));
+        assert_eq!(closest_rule("completely-different"), None);
+    }
+}

@@ -1,0 +1,223 @@
+//! A few escaped lines of a body around a span, for the human renderer's snippet.
+//!
+//! Built by the checker while the body is still in memory (a streamed HAR entry is gone by
+//! the time the report is rendered), so a diagnostic owns everything it shows. Lines are cut
+//! around the span so a minified 1 MB body shows as one readable line.
+
+use std::ops::Range;
+
+use crate::render::escape::escape_source_line;
+
+/// Longest line shown, in characters, before it is cut around the span.
+const MAX_LINE_CHARS: usize = 120;
+/// Lines shown after the span's first line.
+const MAX_LINES_AFTER: usize = 2;
+
+/// Escaped lines of a body with the span to point at.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Excerpt {
+    /// The lines, already escaped for a terminal, joined by `\n`.
+    pub text: String,
+    /// The file line of the first shown line, when the body appears verbatim in the file.
+    pub first_line: Option<u32>,
+    /// The byte range of `text` to underline (never empty unless `text` is).
+    pub span: Range<usize>,
+}
+
+/// Builds an excerpt of `body` pointing at `span`. `line_number(n)` gives the file line of the
+/// body's 0-based line `n` when the body appears verbatim in the file.
+pub fn excerpt(
+    body: &[u8],
+    span: Range<usize>,
+    line_number: impl Fn(usize) -> Option<u32>,
+) -> Excerpt {
+    let text = String::from_utf8_lossy(body);
+    // Offsets into lossy text: invalid bytes become U+FFFD, so recompute through the prefix.
+    let to_text = |offset: usize| -> usize {
+        let offset = offset.min(body.len());
+        if matches!(text, std::borrow::Cow::Borrowed(_)) {
+            floor_char_boundary(&text, offset)
+        } else {
+            String::from_utf8_lossy(&body[..offset]).len()
+        }
+    };
+    let start = to_text(span.start);
+    let end = to_text(span.end.max(span.start)).max(start);
+
+    let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
+    let context_start = if line_start > 0 {
+        text[..line_start - 1].rfind('\n').map_or(0, |i| i + 1)
+    } else {
+        0
+    };
+    let mut lines_out: Vec<String> = Vec::new();
+    let mut out_span = 0..0;
+    let mut offset = 0usize;
+
+    // One line of context before, when it is short; the span's line; a couple after.
+    let before = text[context_start..line_start].trim_end_matches(['\n', '\r']);
+    let span_line_end = text[start..].find('\n').map_or(text.len(), |i| start + i);
+    let span_line = text[line_start..span_line_end].trim_end_matches('\r');
+    let include_before = line_start > 0
+        && before.chars().count() <= MAX_LINE_CHARS
+        && span_line.chars().count() <= MAX_LINE_CHARS;
+    let first_shown = if include_before {
+        context_start
+    } else {
+        line_start
+    };
+    if include_before {
+        let line = escape_source_line(before).into_owned();
+        offset += line.len() + 1;
+        lines_out.push(line);
+    }
+
+    let (line, local_span) = cut_line(
+        span_line,
+        start - line_start,
+        end.min(line_start + span_line.len()) - line_start,
+    );
+    out_span = offset + local_span.start..offset + local_span.end;
+    lines_out.push(line);
+
+    if span_line.chars().count() <= MAX_LINE_CHARS {
+        let rest = text.get(span_line_end + 1..).unwrap_or("");
+        for line in rest.split('\n').take(MAX_LINES_AFTER) {
+            let line = line.trim_end_matches('\r');
+            if span_line_end + 1 > text.len() || line.chars().count() > MAX_LINE_CHARS {
+                break;
+            }
+            lines_out.push(escape_source_line(line).into_owned());
+        }
+        // Drop trailing lines that are empty: they add nothing.
+        while lines_out.len() > 1 && lines_out.last().is_some_and(|l| l.trim().is_empty()) {
+            lines_out.pop();
+        }
+    }
+
+    let full = text;
+    let text = lines_out.join("\n");
+    if out_span.start == out_span.end && !text.is_empty() {
+        // Point at one character rather than at nothing.
+        let next = text[out_span.start..]
+            .chars()
+            .next()
+            .map_or(0, char::len_utf8);
+        if next > 0 {
+            out_span.end = out_span.start + next;
+        } else if out_span.start > 0 {
+            let prev = text[..out_span.start]
+                .chars()
+                .next_back()
+                .map_or(0, char::len_utf8);
+            out_span.start -= prev;
+        }
+    }
+    Excerpt {
+        // Lossy decoding keeps every newline, so line counts in `text` are the body's.
+        first_line: line_number(
+            memchr::memchr_iter(b'\n', text_before(&full, first_shown)).count(),
+        ),
+        text,
+        span: out_span,
+    }
+}
+
+fn text_before(text: &str, offset: usize) -> &[u8] {
+    &text.as_bytes()[..offset.min(text.len())]
+}
+
+/// Escapes one line, cutting it around the span when it is long. Returns the shown line and
+/// the span within it.
+fn cut_line(line: &str, span_start: usize, span_end: usize) -> (String, Range<usize>) {
+    let span_start = floor_char_boundary(line, span_start);
+    let span_end = floor_char_boundary(line, span_end.max(span_start));
+    let (mut from, mut to) = (0, line.len());
+    let (mut lead, mut trail) = ("", "");
+    if line.chars().count() > MAX_LINE_CHARS {
+        from = floor_char_boundary(line, span_start.saturating_sub(40));
+        to = floor_char_boundary(line, (span_start + MAX_LINE_CHARS - 40).min(line.len()));
+        if from > 0 {
+            lead = "…";
+        }
+        if to < line.len() {
+            trail = "…";
+        }
+    }
+    let pre = escape_source_line(&line[from..span_start.max(from)]);
+    let marked =
+        escape_source_line(&line[span_start.max(from)..span_end.min(to).max(span_start.max(from))]);
+    let post = escape_source_line(&line[span_end.min(to).max(span_start.max(from))..to]);
+    let start = lead.len() + pre.len();
+    let shown = format!("{lead}{pre}{marked}{post}{trail}");
+    (shown, start..start + marked.len())
+}
+
+fn floor_char_boundary(text: &str, mut index: usize) -> usize {
+    index = index.min(text.len());
+    while !text.is_char_boundary(index) {
+        index -= 1;
+    }
+    index
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn marked(e: &Excerpt) -> &str {
+        &e.text[e.span.clone()]
+    }
+
+    #[test]
+    fn points_at_a_span_in_a_one_line_body() {
+        let body = br#"{"type":"api","code":"c"}"#;
+        let e = excerpt(body, 8..13, |_| None);
+        assert_eq!(e.text, r#"{"type":"api","code":"c"}"#);
+        assert_eq!(marked(&e), "\"api\"");
+    }
+
+    #[test]
+    fn shows_a_line_of_context_and_numbers_lines() {
+        let body = b"{\n  \"type\": \"api\",\n  \"code\": \"X\",\n  \"param\": null\n}\n";
+        let start = body.windows(3).position(|w| w == b"\"X\"").unwrap();
+        let e = excerpt(body, start..start + 3, |n| Some(10 + n as u32));
+        assert_eq!(
+            e.text,
+            "  \"type\": \"api\",\n  \"code\": \"X\",\n  \"param\": null\n}"
+        );
+        assert_eq!(marked(&e), "\"X\"");
+        assert_eq!(e.first_line, Some(11));
+    }
+
+    #[test]
+    fn cuts_long_lines_around_the_span() {
+        let body = format!("{{\"pad\":\"{}\",\"type\":\"api\"}}", "x".repeat(5000));
+        let start = body.find("\"api\"").unwrap();
+        let e = excerpt(body.as_bytes(), start..start + 5, |_| None);
+        assert!(e.text.chars().count() <= MAX_LINE_CHARS + 2, "{}", e.text);
+        assert!(e.text.starts_with('…'));
+        assert_eq!(marked(&e), "\"api\"");
+    }
+
+    #[test]
+    fn escapes_control_characters_and_keeps_the_span() {
+        let body = "{\"m\":\"\u{1b}[31mred\",\"type\":\"x\"}";
+        let start = body.find("\"x\"").unwrap();
+        let e = excerpt(body.as_bytes(), start..start + 3, |_| None);
+        assert!(!e.text.contains('\u{1b}'));
+        assert_eq!(marked(&e), "\"x\"");
+    }
+
+    #[test]
+    fn never_panics_on_odd_spans_and_bytes() {
+        let bodies: [&[u8]; 4] = [b"", b"\xff\xfe{\"a\":1}", b"\n\n\n", "é\r\nü".as_bytes()];
+        for body in bodies {
+            for start in 0..=body.len() + 2 {
+                for end in [0, start, start + 1, body.len() + 5] {
+                    let _ = excerpt(body, start..end, |_| Some(1));
+                }
+            }
+        }
+    }
+}

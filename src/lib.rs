@@ -1,0 +1,169 @@
+//! errlint: a linter for captured HTTP API responses.
+//!
+//! ```text
+//! Args ─► Settings ─► discover ─► capture::load ─► Response* ─► rules ─► Diagnostic*
+//!                                       └─ broken file ─► `malformed-capture` Diagnostic
+//! Report { diagnostics, summary } ─► render(&Report, &RenderConfig, &mut dyn Write) ─► ExitStatus
+//! ```
+//!
+//! Everything that can fail on configuration is resolved before the first capture is read;
+//! after that, nothing a capture holds can stop the run: broken files become findings.
+//! Files are checked in parallel and reported in input order.
+
+use std::fs::File;
+use std::io::{self, IsTerminal, Write};
+
+use anyhow::Result;
+use rayon::prelude::*;
+
+pub mod capture;
+pub mod check;
+pub mod cli;
+pub mod contract;
+pub mod diagnostic;
+pub mod discover;
+pub mod docs;
+pub mod excerpt;
+pub mod locate;
+pub mod position;
+pub mod render;
+pub mod response;
+pub mod rules;
+pub mod settings;
+
+use capture::{Outcome, Sink};
+use check::FileChecker;
+use cli::{CheckArgs, Cli, Command};
+use diagnostic::{Diagnostic, Report, Summary};
+use discover::{Input, Source};
+use position::TextPos;
+use render::RenderConfig;
+use settings::Settings;
+
+/// How a run ended (SPEC §6).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ExitStatus {
+    /// No error findings (and warnings within `--max-warnings`).
+    Success,
+    /// Error findings, or too many warnings.
+    Failure,
+    /// errlint could not do its job.
+    Error,
+}
+
+impl ExitStatus {
+    pub fn code(self) -> i32 {
+        match self {
+            ExitStatus::Success => 0,
+            ExitStatus::Failure => 1,
+            ExitStatus::Error => 2,
+        }
+    }
+}
+
+/// Runs a parsed command line, writing the report to `stdout`.
+pub fn run(cli: Cli, stdout: &mut dyn Write) -> Result<ExitStatus> {
+    match cli.command {
+        Command::Check(args) => check(&args, stdout),
+        Command::Rules(args) => {
+            let text = if args.short {
+                docs::table()
+            } else {
+                docs::all_pages()
+            };
+            stdout.write_all(text.as_bytes())?;
+            Ok(ExitStatus::Success)
+        }
+        Command::Rule { name } => match rules::find(&name) {
+            Some(rule) => {
+                stdout.write_all(docs::page(rule).as_bytes())?;
+                Ok(ExitStatus::Success)
+            }
+            None => {
+                let hint = docs::closest_rule(&name)
+                    .map(|n| format!("; did you mean {n:?}?"))
+                    .unwrap_or_default();
+                anyhow::bail!("no rule named {name:?}{hint} (errlint rules --short lists them)")
+            }
+        },
+    }
+}
+
+fn check(args: &CheckArgs, stdout: &mut dyn Write) -> Result<ExitStatus> {
+    let settings = Settings::resolve(args, io::stdout().is_terminal(), &|name| {
+        std::env::var(name).ok()
+    })?;
+    let inputs = discover::discover(&args.paths, args.stdin_filename.as_deref())?;
+    let report = check_inputs(&inputs, &settings);
+
+    let config = RenderConfig {
+        color: settings.output.color,
+        quiet: settings.output.quiet,
+    };
+    let written = render::renderer(settings.output.format)
+        .render(&report, &config, stdout)
+        .and_then(|()| stdout.flush());
+    match written {
+        // A closed pipe (`errlint check … | head -1`) is the reader's choice, not a failure.
+        Err(error) if error.kind() == io::ErrorKind::BrokenPipe => {}
+        other => other?,
+    }
+    Ok(exit_status(&report.summary, &settings))
+}
+
+/// Checks every input (in parallel) and assembles the report in input order.
+pub fn check_inputs(inputs: &[Input], settings: &Settings) -> Report {
+    let results: Vec<(Vec<Diagnostic>, Summary)> = inputs
+        .par_iter()
+        .map(|input| check_input(input, settings))
+        .collect();
+    let mut report = Report::default();
+    for (diagnostics, summary) in results {
+        report.diagnostics.extend(diagnostics);
+        report.summary.add(&summary);
+    }
+    report
+}
+
+fn check_input(input: &Input, settings: &Settings) -> (Vec<Diagnostic>, Summary) {
+    let mut checker = FileChecker::new(&settings.rules, input.display.clone());
+    let outcome = match &input.source {
+        Source::Stdin => capture::load(
+            io::stdin().lock(),
+            &input.file_name,
+            &settings.load,
+            &mut checker,
+        ),
+        Source::File(path) => File::open(path)
+            .and_then(|file| capture::load(file, &input.file_name, &settings.load, &mut checker)),
+        Source::Unreadable(message) => Err(io::Error::other(message.clone())),
+    };
+    match outcome {
+        Ok(Outcome::Loaded) => {}
+        Ok(Outcome::Unrecognized) if input.explicit => checker.malformed(
+            TextPos::START,
+            0,
+            "not a capture errlint recognises: expected a HAR, raw HTTP (curl -i), a capture envelope, NDJSON or a JSON body".into(),
+        ),
+        Ok(Outcome::Unrecognized) => {
+            let (_, mut summary) = checker.finish();
+            summary.files = 0;
+            summary.unrecognized_files = 1;
+            return (Vec::new(), summary);
+        }
+        Err(error) => checker.malformed(TextPos::START, 0, format!("the file could not be read: {error}")),
+    }
+    checker.finish()
+}
+
+/// SPEC §6: errors fail; warnings fail only past `--max-warnings`; `--exit-zero` wins.
+pub fn exit_status(summary: &Summary, settings: &Settings) -> ExitStatus {
+    let too_many_warnings = settings
+        .max_warnings
+        .is_some_and(|max| summary.warnings > max);
+    if settings.exit_zero || (summary.errors == 0 && !too_many_warnings) {
+        ExitStatus::Success
+    } else {
+        ExitStatus::Failure
+    }
+}

@@ -1,0 +1,157 @@
+//! Positions in a capture file: byte offsets plus 1-based line and column.
+//!
+//! Loaders keep byte offsets and turn them into line:column as they go (a streamed HAR
+//! cannot be revisited), so every `Response` and every finding carries a ready `TextPos`.
+//! Columns count Unicode scalar values, as editors and ruff do, not bytes.
+
+use memchr::{memchr_iter, memrchr};
+
+/// A place in a file: byte offset and 1-based line and character column.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct TextPos {
+    pub offset: u64,
+    pub line: u32,
+    pub column: u32,
+}
+
+impl Default for TextPos {
+    fn default() -> Self {
+        Self::START
+    }
+}
+
+impl TextPos {
+    /// The first byte of a file.
+    pub const START: TextPos = TextPos {
+        offset: 0,
+        line: 1,
+        column: 1,
+    };
+
+    /// The position reached after reading `bytes` from `self`.
+    pub fn advance(self, bytes: &[u8]) -> TextPos {
+        let offset = self.offset + bytes.len() as u64;
+        match memrchr(b'\n', bytes) {
+            None => TextPos {
+                offset,
+                line: self.line,
+                column: self.column.saturating_add(count_chars(bytes)),
+            },
+            Some(last) => {
+                let newlines = memchr_iter(b'\n', bytes).count() as u32;
+                TextPos {
+                    offset,
+                    line: self.line.saturating_add(newlines),
+                    column: 1u32.saturating_add(count_chars(&bytes[last + 1..])),
+                }
+            }
+        }
+    }
+}
+
+/// Counts characters in possibly invalid UTF-8: every byte that does not continue a
+/// multi-byte sequence starts a character.
+fn count_chars(bytes: &[u8]) -> u32 {
+    let n = bytes.iter().filter(|&&b| (b & 0xC0) != 0x80).count();
+    u32::try_from(n).unwrap_or(u32::MAX)
+}
+
+/// Line starts of an in-memory text, for turning many offsets into positions cheaply.
+pub struct LineIndex<'a> {
+    text: &'a [u8],
+    base: TextPos,
+    line_starts: Vec<usize>,
+}
+
+impl<'a> LineIndex<'a> {
+    /// Indexes `text`, whose first byte sits at `base` in the file.
+    pub fn new(text: &'a [u8], base: TextPos) -> Self {
+        let mut line_starts = vec![0];
+        line_starts.extend(memchr_iter(b'\n', text).map(|i| i + 1));
+        Self {
+            text,
+            base,
+            line_starts,
+        }
+    }
+
+    /// The file position of byte `offset` of the text (clamped to its end).
+    pub fn position(&self, offset: usize) -> TextPos {
+        let offset = offset.min(self.text.len());
+        let line_idx = match self.line_starts.binary_search(&offset) {
+            Ok(i) => i,
+            Err(i) => i - 1,
+        };
+        let line_start = self.line_starts[line_idx];
+        let chars = count_chars(&self.text[line_start..offset]);
+        let column = if line_idx == 0 {
+            self.base.column.saturating_add(chars)
+        } else {
+            1u32.saturating_add(chars)
+        };
+        TextPos {
+            offset: self.base.offset + offset as u64,
+            line: self.base.line.saturating_add(line_idx as u32),
+            column,
+        }
+    }
+}
+
+/// Turns byte offsets of some buffer into file positions. Loaders hand rules a `&dyn Locate`
+/// so that a position is only computed for the few offsets that end up in a finding.
+pub trait Locate: Sync {
+    fn position(&self, offset: usize) -> TextPos;
+}
+
+impl Locate for LineIndex<'_> {
+    fn position(&self, offset: usize) -> TextPos {
+        LineIndex::position(self, offset)
+    }
+}
+
+/// A buffer that starts at a known position: positions are found by walking from its start,
+/// which suits small buffers such as one HAR entry.
+pub struct SliceLocator<'a> {
+    pub text: &'a [u8],
+    pub base: TextPos,
+}
+
+impl Locate for SliceLocator<'_> {
+    fn position(&self, offset: usize) -> TextPos {
+        self.base.advance(&self.text[..offset.min(self.text.len())])
+    }
+}
+
+/// A fixed position: every offset maps to it.
+impl Locate for TextPos {
+    fn position(&self, _offset: usize) -> TextPos {
+        *self
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn advance_counts_lines_and_characters() {
+        let p = TextPos::START.advance(b"ab\ncd");
+        assert_eq!((p.offset, p.line, p.column), (5, 2, 3));
+        let p = TextPos::START.advance("é€x".as_bytes());
+        assert_eq!((p.line, p.column), (1, 4));
+    }
+
+    #[test]
+    fn line_index_matches_advance() {
+        let text = b"{\n  \"a\": 1,\r\n  \"b\": \"\xc3\xa9x\"\n}";
+        let base = TextPos::START.advance(b"HTTP/1.1 200\n\n");
+        let index = LineIndex::new(text, base);
+        for off in 0..=text.len() {
+            assert_eq!(
+                index.position(off),
+                base.advance(&text[..off]),
+                "offset {off}"
+            );
+        }
+    }
+}

@@ -1,0 +1,65 @@
+//! `concise`: `FILE:LINE:COL: SEVERITY[rule] message`, one line per finding (SPEC §5).
+
+use std::io::{self, Write};
+
+use super::escape::escape_line;
+use super::{Render, RenderConfig, summary_line};
+use crate::diagnostic::Report;
+
+pub struct Concise;
+
+impl Render for Concise {
+    fn render(
+        &self,
+        report: &Report,
+        config: &RenderConfig,
+        out: &mut dyn Write,
+    ) -> io::Result<()> {
+        for d in &report.diagnostics {
+            writeln!(
+                out,
+                "{}:{}:{}: {}[{}] {}",
+                escape_line(&d.file),
+                d.line,
+                d.column,
+                d.severity,
+                d.rule,
+                escape_line(&d.message)
+            )?;
+        }
+        if !config.quiet {
+            writeln!(out, "{}", summary_line(&report.summary))?;
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::cli::OutputFormat;
+    use crate::render::RenderConfig;
+    use crate::render::tests::render_to_string;
+
+    #[test]
+    fn one_line_per_finding_then_the_summary() {
+        let text = render_to_string(OutputFormat::Concise, RenderConfig::default());
+        let lines: Vec<&str> = text.lines().collect();
+        assert_eq!(
+            lines[0],
+            "captures/orders.har:1532:9: error[status-type-mismatch] status 429 requires type \"rate_limit\", found \"api\""
+        );
+        assert_eq!(
+            lines[1],
+            "odd\\u{1b}]0;name\\u{7}.json:3:12: warning[code-format] code \"\\u{1b}[31mX\" is not snake_case"
+        );
+        assert!(lines[2].starts_with("2 files"));
+        let quiet = render_to_string(
+            OutputFormat::Concise,
+            RenderConfig {
+                quiet: true,
+                ..RenderConfig::default()
+            },
+        );
+        assert_eq!(quiet.lines().count(), 2);
+    }
+}

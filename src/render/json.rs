@@ -1,0 +1,144 @@
+//! `json`: the stable machine interface of SPEC §5. Field names are fixed; fields may be
+//! added (`help`, `unrecognized_files`), never renamed or removed.
+
+use std::io::{self, Write};
+
+use serde::Serialize;
+
+use super::{Render, RenderConfig};
+use crate::diagnostic::{Diagnostic, Report, Summary};
+
+pub struct Json;
+
+/// The version of the json wire shape.
+const VERSION: u32 = 1;
+
+#[derive(Serialize)]
+struct WireReport<'r> {
+    version: u32,
+    summary: WireSummary,
+    diagnostics: Vec<WireDiagnostic<'r>>,
+}
+
+#[derive(Serialize)]
+struct WireSummary {
+    files: usize,
+    responses: usize,
+    checked: usize,
+    skipped: usize,
+    errors: usize,
+    warnings: usize,
+    unrecognized_files: usize,
+}
+
+#[derive(Serialize)]
+struct WireDiagnostic<'r> {
+    rule: &'r str,
+    severity: &'r str,
+    message: &'r str,
+    file: &'r str,
+    line: u32,
+    column: u32,
+    response: usize,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pointer: Option<&'r str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    status: Option<i64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    request: Option<WireRequest<'r>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    help: Option<&'r str>,
+}
+
+#[derive(Serialize)]
+struct WireRequest<'r> {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    method: Option<&'r str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    url: Option<&'r str>,
+}
+
+fn wire_summary(s: &Summary) -> WireSummary {
+    WireSummary {
+        files: s.files,
+        responses: s.responses,
+        checked: s.checked,
+        skipped: s.skipped,
+        errors: s.errors,
+        warnings: s.warnings,
+        unrecognized_files: s.unrecognized_files,
+    }
+}
+
+fn wire_diagnostic(d: &Diagnostic) -> WireDiagnostic<'_> {
+    WireDiagnostic {
+        rule: d.rule,
+        severity: d.severity.as_str(),
+        message: &d.message,
+        file: &d.file,
+        line: d.line,
+        column: d.column,
+        response: d.response,
+        pointer: d.pointer.as_deref(),
+        status: d.status,
+        request: d.request.as_ref().map(|r| WireRequest {
+            method: r.method.as_deref(),
+            url: r.url.as_deref(),
+        }),
+        help: d.help.as_deref(),
+    }
+}
+
+impl Render for Json {
+    fn render(&self, report: &Report, _: &RenderConfig, out: &mut dyn Write) -> io::Result<()> {
+        let wire = WireReport {
+            version: VERSION,
+            summary: wire_summary(&report.summary),
+            diagnostics: report.diagnostics.iter().map(wire_diagnostic).collect(),
+        };
+        serde_json::to_writer_pretty(&mut *out, &wire)?;
+        writeln!(out)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::{Value, json};
+
+    use crate::cli::OutputFormat;
+    use crate::render::RenderConfig;
+    use crate::render::tests::render_to_string;
+
+    #[test]
+    fn the_wire_shape_of_the_spec() {
+        let text = render_to_string(OutputFormat::Json, RenderConfig::default());
+        let report: Value = serde_json::from_str(&text).unwrap();
+        assert_eq!(report["version"], 1);
+        assert_eq!(
+            report["summary"],
+            json!({"files": 2, "responses": 120, "checked": 80, "skipped": 40, "errors": 1, "warnings": 1, "unrecognized_files": 0})
+        );
+        let first = &report["diagnostics"][0];
+        for (key, value) in [
+            ("rule", json!("status-type-mismatch")),
+            ("severity", json!("error")),
+            (
+                "message",
+                json!("status 429 requires type \"rate_limit\", found \"api\""),
+            ),
+            ("file", json!("captures/orders.har")),
+            ("line", json!(1532)),
+            ("column", json!(9)),
+            ("response", json!(41)),
+            ("pointer", json!("/type")),
+            ("status", json!(429)),
+            (
+                "request",
+                json!({"method": "GET", "url": "https://api.example.com/v1/orders"}),
+            ),
+        ] {
+            assert_eq!(first[key], value, "{key}");
+        }
+        assert!(report["diagnostics"][1].get("request").is_none());
+    }
+}

@@ -1,0 +1,155 @@
+//! Renderers: a `Report` in, bytes out, one file per format behind one trait.
+//!
+//! Renderers are pure: they never read files, never decide exit codes, and escape every
+//! piece of captured text for their medium (`escape.rs` for terminals).
+
+use std::io::{self, Write};
+
+use crate::cli::OutputFormat;
+use crate::diagnostic::{Report, Summary};
+
+mod concise;
+pub mod escape;
+mod human;
+mod json;
+
+/// How a renderer should look.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct RenderConfig {
+    pub color: bool,
+    /// Print only the findings.
+    pub quiet: bool,
+}
+
+/// One output format.
+pub trait Render {
+    fn render(&self, report: &Report, config: &RenderConfig, out: &mut dyn Write)
+    -> io::Result<()>;
+}
+
+/// The renderer of a format.
+pub fn renderer(format: OutputFormat) -> &'static dyn Render {
+    match format {
+        OutputFormat::Human => &human::Human,
+        OutputFormat::Concise => &concise::Concise,
+        OutputFormat::Json => &json::Json,
+    }
+}
+
+/// The summary line of the human and concise formats.
+pub fn summary_line(summary: &Summary) -> String {
+    let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
+    let mut line = format!(
+        "{}, {} ({} checked, {} skipped): {}, {}",
+        plural(summary.files, "file"),
+        plural(summary.responses, "response"),
+        summary.checked,
+        summary.skipped,
+        plural(summary.errors, "error"),
+        plural(summary.warnings, "warning"),
+    );
+    if summary.unrecognized_files > 0 {
+        line.push_str(&format!(
+            "; {} in no known format skipped",
+            plural(summary.unrecognized_files, "file")
+        ));
+    }
+    line
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    //! One shared report rendered in every format.
+    use std::sync::Arc;
+
+    use super::*;
+    use crate::diagnostic::{Diagnostic, RequestInfo};
+    use crate::excerpt::Excerpt;
+    use crate::rules::Severity;
+
+    pub fn sample_report() -> Report {
+        let file: Arc<str> = Arc::from("captures/orders.har");
+        let mismatch = Diagnostic {
+            rule: "status-type-mismatch",
+            severity: Severity::Error,
+            message: "status 429 requires type \"rate_limit\", found \"api\"".into(),
+            file: file.clone(),
+            line: 1532,
+            column: 9,
+            response: 41,
+            pointer: Some("/type".into()),
+            status: Some(429),
+            request: Some(RequestInfo {
+                method: Some("GET".into()),
+                url: Some("https://api.example.com/v1/orders".into()),
+            }),
+            label: Some("expected \"rate_limit\"".into()),
+            help: Some("set \"type\" to \"rate_limit\"".into()),
+            excerpt: Some(Excerpt {
+                text: "{\"type\":\"api\",\"code\":\"slow_down\"}".into(),
+                first_line: None,
+                span: 8..13,
+            }),
+        };
+        let hostile = Diagnostic {
+            rule: "code-format",
+            severity: Severity::Warning,
+            message: "code \"\u{1b}[31mX\" is not snake_case".into(),
+            file: Arc::from("odd\u{1b}]0;name\u{7}.json"),
+            line: 3,
+            column: 12,
+            response: 0,
+            pointer: Some("/code".into()),
+            status: Some(400),
+            request: None,
+            label: None,
+            help: None,
+            excerpt: Some(Excerpt {
+                text: "  \"code\": \"\\u{1b}[31mX\",".into(),
+                first_line: Some(3),
+                span: 10..24,
+            }),
+        };
+        Report {
+            diagnostics: vec![mismatch, hostile],
+            summary: Summary {
+                files: 2,
+                responses: 120,
+                checked: 80,
+                skipped: 40,
+                errors: 1,
+                warnings: 1,
+                unrecognized_files: 0,
+            },
+        }
+    }
+
+    pub fn render_to_string(format: OutputFormat, config: RenderConfig) -> String {
+        let mut out = Vec::new();
+        renderer(format)
+            .render(&sample_report(), &config, &mut out)
+            .unwrap();
+        String::from_utf8(out).unwrap()
+    }
+
+    #[test]
+    fn summary_line_counts_everything() {
+        assert_eq!(
+            summary_line(&sample_report().summary),
+            "2 files, 120 responses (80 checked, 40 skipped): 1 error, 1 warning"
+        );
+    }
+
+    #[test]
+    fn no_format_lets_an_escape_character_through() {
+        for format in [
+            OutputFormat::Human,
+            OutputFormat::Concise,
+            OutputFormat::Json,
+        ] {
+            let text = render_to_string(format, RenderConfig::default());
+            assert!(!text.contains('\u{1b}'), "{format:?} leaked ESC:\n{text}");
+            assert!(!text.contains('\u{7}'), "{format:?} leaked BEL");
+        }
+    }
+}

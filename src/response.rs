@@ -1,0 +1,193 @@
+//! The one model of an HTTP response that every rule sees.
+//!
+//! Loaders build a `Response` per captured response, borrowing from their own buffers so that
+//! a streamed HAR entry costs no copies; the checker turns findings into owned diagnostics
+//! before the loader moves on. Nothing here prints: header values stay inside the process.
+
+use std::borrow::Cow;
+
+use crate::position::{Locate, TextPos};
+
+/// The status a capture gave a response.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Status {
+    /// An integer status code (possibly out of range: rules decide).
+    Code(i64),
+    /// No status could be found (a bare body without a status in its file name).
+    Missing,
+    /// A status that is not an integer; the description says what it was, e.g. `a string`.
+    NotANumber(String),
+}
+
+impl Status {
+    /// The code when it is an integer in the HTTP range of 100–599.
+    pub fn valid_code(&self) -> Option<u16> {
+        match self {
+            Status::Code(code) if (100..=599).contains(code) => u16::try_from(*code).ok(),
+            _ => None,
+        }
+    }
+
+    /// The integer code, whatever its range.
+    pub fn code(&self) -> Option<i64> {
+        match self {
+            Status::Code(code) => Some(*code),
+            _ => None,
+        }
+    }
+}
+
+/// Where the bytes of a body came from, so a finding inside the body can point into the file.
+#[derive(Clone, Copy)]
+pub struct BodyOrigin<'a> {
+    /// Turns offsets of the buffer the body was read from into file positions.
+    pub file: &'a dyn Locate,
+    /// Where the body (or its string literal, or what was decoded) starts in that buffer.
+    pub offset: usize,
+    pub kind: OriginKind<'a>,
+}
+
+/// How the body bytes relate to the bytes of the file.
+#[derive(Clone, Copy, Debug)]
+pub enum OriginKind<'a> {
+    /// The body bytes appear unchanged in the file.
+    Verbatim,
+    /// The body is the value of a JSON string literal in the file: this is the raw text
+    /// between the quotes, escapes and all.
+    JsonString(&'a [u8]),
+    /// The body was decoded (base64, decompression, de-chunking): findings point at the
+    /// start of what was decoded.
+    Decoded,
+}
+
+impl std::fmt::Debug for BodyOrigin<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "BodyOrigin({:?} at {})", self.kind, self.offset)
+    }
+}
+
+/// A response body as captured, after undoing what capture tools and transfer encodings did.
+#[derive(Clone, Debug)]
+pub struct Body<'a> {
+    pub bytes: Cow<'a, [u8]>,
+    pub origin: BodyOrigin<'a>,
+}
+
+impl Body<'_> {
+    /// True when the body holds nothing but whitespace.
+    pub fn is_blank(&self) -> bool {
+        self.bytes.iter().all(u8::is_ascii_whitespace)
+    }
+}
+
+/// Header names and values as captured. Values are read by rules (Content-Type, Accept)
+/// but never printed: they may hold tokens and cookies.
+#[derive(Clone, Debug, Default)]
+pub struct Headers<'a>(pub Vec<(Cow<'a, str>, Cow<'a, str>)>);
+
+impl Headers<'_> {
+    /// The first value of a header, by case-insensitive name.
+    pub fn get(&self, name: &str) -> Option<&str> {
+        self.0
+            .iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_ref())
+    }
+}
+
+/// One captured response with what is known of its request.
+#[derive(Clone, Debug)]
+pub struct Response<'a> {
+    /// 0-based index of the response inside its file (SPEC §5).
+    pub index: usize,
+    /// Where the response starts in the file.
+    pub start: TextPos,
+    pub status: Status,
+    pub method: Option<Cow<'a, str>>,
+    /// The request URL without query string, fragment or credentials.
+    pub url: Option<String>,
+    /// Response headers; `None` when the capture format has none (a bare body).
+    pub headers: Option<Headers<'a>>,
+    /// The declared media type: HAR `content.mimeType`, else the `Content-Type` header.
+    pub content_type: Option<Cow<'a, str>>,
+    /// The body; `None` when the capture did not store it (a HAR without `content.text`).
+    pub body: Option<Body<'a>>,
+}
+
+impl<'a> Response<'a> {
+    /// A response with nothing known but its position and status; loaders fill in the rest.
+    pub fn new(index: usize, start: TextPos, status: Status) -> Self {
+        Self {
+            index,
+            start,
+            status,
+            method: None,
+            url: None,
+            headers: None,
+            content_type: None,
+            body: None,
+        }
+    }
+
+    /// True for a `HEAD` request, whose response never has a body.
+    pub fn is_head(&self) -> bool {
+        self.method
+            .as_deref()
+            .is_some_and(|m| m.eq_ignore_ascii_case("HEAD"))
+    }
+}
+
+/// True when a media type is JSON: `application/json` or any `*/*+json`, parameters ignored.
+pub fn is_json_media_type(content_type: &str) -> bool {
+    let essence = content_type
+        .split(';')
+        .next()
+        .unwrap_or("")
+        .trim()
+        .to_ascii_lowercase();
+    essence == "application/json" || (essence.contains('/') && essence.ends_with("+json"))
+}
+
+/// Strips the query string, fragment and any `user:password@` from a URL, so that reports
+/// never carry tokens passed in URLs (SPEC §7).
+pub fn redact_url(url: &str) -> String {
+    let cut = url.find(['?', '#']).unwrap_or(url.len());
+    let url = &url[..cut];
+    if let Some(scheme_end) = url.find("://") {
+        let rest = &url[scheme_end + 3..];
+        let authority_end = rest.find('/').unwrap_or(rest.len());
+        if let Some(at) = rest[..authority_end].rfind('@') {
+            return format!("{}{}", &url[..scheme_end + 3], &rest[at + 1..]);
+        }
+    }
+    url.to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn json_media_types() {
+        assert!(is_json_media_type("application/json"));
+        assert!(is_json_media_type("Application/JSON; charset=utf-8"));
+        assert!(is_json_media_type("application/problem+json"));
+        assert!(is_json_media_type("application/hal+json; charset=utf-8"));
+        assert!(!is_json_media_type("text/html"));
+        assert!(!is_json_media_type("application/jsonp"));
+        assert!(!is_json_media_type("+json"));
+    }
+
+    #[test]
+    fn urls_lose_queries_fragments_and_credentials() {
+        assert_eq!(
+            redact_url("https://api.example.com/v1/orders?token=s3cret#frag"),
+            "https://api.example.com/v1/orders"
+        );
+        assert_eq!(
+            redact_url("https://user:pw@api.example.com/a?b=c"),
+            "https://api.example.com/a"
+        );
+        assert_eq!(redact_url("/relative/path?q=1"), "/relative/path");
+    }
+}

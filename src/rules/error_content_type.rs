@@ -1,0 +1,85 @@
+//! `error-content-type`: a JSON error body served with a Content-Type that is not JSON.
+
+use super::{Anchor, BodyState, Facts, Finding, Rule, RuleDocs, Severity, quote};
+use crate::contract::Contract;
+use crate::response::is_json_media_type;
+
+pub const ERROR_CONTENT_TYPE: Rule = Rule {
+    name: "error-content-type",
+    default_severity: Severity::Warning,
+    summary: "A JSON error body is served with a Content-Type that is not JSON",
+    checks_success: false,
+    docs: RuleDocs {
+        what_it_does: "Reports a 4xx/5xx response whose body parses as JSON but whose \
+Content-Type is missing or not JSON (`application/json` or any `*/*+json`). Only responses \
+whose headers were captured are checked.",
+        why: "Many HTTP clients decide how to decode a body by its Content-Type: served as \
+text/html or text/plain, the error object reaches the caller as a string, not an error.",
+        example: "HTTP/1.1 400 Bad Request\nContent-Type: text/plain\n\n{\"type\": \"invalid_request\", …}",
+        instead: "Content-Type: application/json",
+    },
+    check: Some(check),
+};
+
+fn check(facts: &Facts<'_, '_>, _: &Contract, out: &mut Vec<Finding>) {
+    if !facts.is_error() || !matches!(facts.body, BodyState::Json(_)) {
+        return;
+    }
+    let Some(headers) = &facts.response.headers else {
+        return;
+    };
+    let message = match headers.get("content-type").map(str::trim) {
+        Some(ct) if is_json_media_type(ct) => return,
+        Some(ct) if !ct.is_empty() => format!("JSON error body is served as {}", quote(ct)),
+        _ => "JSON error body is served without a Content-Type".to_string(),
+    };
+    out.push(
+        Finding::new(&ERROR_CONTENT_TYPE, message, Anchor::Response)
+            .help("serve error bodies with Content-Type: application/json"),
+    );
+}
+
+#[cfg(test)]
+mod tests {
+    use std::borrow::Cow;
+
+    use super::*;
+    use crate::response::Headers;
+    use crate::rules::testing::{response, run};
+
+    fn with_content_type(ct: Option<&'static str>) -> crate::response::Response<'static> {
+        let mut r = response(400, r#"{"type":"invalid_request"}"#);
+        r.headers = Some(Headers(
+            ct.map(|v| (Cow::Borrowed("content-type"), Cow::Borrowed(v)))
+                .into_iter()
+                .collect(),
+        ));
+        r
+    }
+
+    #[test]
+    fn fires_on_text_and_missing_content_types() {
+        assert_eq!(
+            run(&ERROR_CONTENT_TYPE, &with_content_type(Some("text/plain")))[0].message,
+            "JSON error body is served as \"text/plain\""
+        );
+        assert_eq!(
+            run(&ERROR_CONTENT_TYPE, &with_content_type(None))[0].message,
+            "JSON error body is served without a Content-Type"
+        );
+    }
+
+    #[test]
+    fn quiet_on_json_types_and_unknown_headers() {
+        assert!(
+            run(
+                &ERROR_CONTENT_TYPE,
+                &with_content_type(Some("application/problem+json; charset=utf-8"))
+            )
+            .is_empty()
+        );
+        let mut bare = with_content_type(Some("text/plain"));
+        bare.headers = None;
+        assert!(run(&ERROR_CONTENT_TYPE, &bare).is_empty());
+    }
+}

@@ -1,0 +1,358 @@
+//! The rules: one file each, listed once in `RULES`.
+//!
+//! A rule is a descriptor (name, default severity, docs) and a pure check function that looks
+//! at one response's `Facts` and pushes `Finding`s. Rules never read files, never print, and
+//! never see how a response was captured: loaders and the checker do that. Adding a rule is one
+//! new file plus one line in `RULES`; the file name, the rule name, the config key and the docs
+//! page all share one spelling (`status_type_mismatch.rs` ↔ `status-type-mismatch`).
+
+use std::fmt;
+
+use serde_json::Value;
+
+use crate::contract::Contract;
+use crate::response::Response;
+
+mod body_on_no_content;
+mod code_format;
+mod error_body_on_success;
+mod error_content_type;
+mod invalid_json;
+mod malformed_capture;
+mod message_leaks_internals;
+mod missing_error_body;
+mod non_json_error_body;
+mod param_format;
+mod schema;
+mod status_type_mismatch;
+mod undocumented_status;
+mod unknown_status;
+
+pub use malformed_capture::MALFORMED_CAPTURE;
+
+/// Every rule, in the order of SPEC §3.
+pub const RULES: &[&Rule] = &[
+    &invalid_json::INVALID_JSON,
+    &missing_error_body::MISSING_ERROR_BODY,
+    &non_json_error_body::NON_JSON_ERROR_BODY,
+    &schema::SCHEMA,
+    &status_type_mismatch::STATUS_TYPE_MISMATCH,
+    &error_body_on_success::ERROR_BODY_ON_SUCCESS,
+    &body_on_no_content::BODY_ON_NO_CONTENT,
+    &unknown_status::UNKNOWN_STATUS,
+    &undocumented_status::UNDOCUMENTED_STATUS,
+    &error_content_type::ERROR_CONTENT_TYPE,
+    &code_format::CODE_FORMAT,
+    &param_format::PARAM_FORMAT,
+    &message_leaks_internals::MESSAGE_LEAKS_INTERNALS,
+    &MALFORMED_CAPTURE,
+];
+
+/// Looks a rule up by its kebab-case name.
+pub fn find(name: &str) -> Option<&'static Rule> {
+    RULES.iter().copied().find(|rule| rule.name == name)
+}
+
+/// How much a finding matters: errors fail the run, warnings only count.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Severity {
+    Warning,
+    Error,
+}
+
+impl Severity {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        }
+    }
+}
+
+impl fmt::Display for Severity {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// The fixed sections of a rule's docs page (shown by `errlint rule NAME`).
+pub struct RuleDocs {
+    pub what_it_does: &'static str,
+    pub why: &'static str,
+    pub example: &'static str,
+    pub instead: &'static str,
+}
+
+/// A rule's descriptor.
+pub struct Rule {
+    pub name: &'static str,
+    pub default_severity: Severity,
+    /// One line, used in the rules table and SARIF's `shortDescription`.
+    pub summary: &'static str,
+    /// True when the rule also looks at 2xx responses (the "2xx" mark of SPEC §3).
+    pub checks_success: bool,
+    pub docs: RuleDocs,
+    /// `None` for `malformed-capture`, which loaders raise.
+    pub check: Option<fn(&Facts<'_, '_>, &Contract, &mut Vec<Finding>)>,
+}
+
+impl fmt::Debug for Rule {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name)
+    }
+}
+
+/// What the checker learned about a body before any rule runs, so the body is parsed once.
+#[derive(Debug)]
+pub enum BodyState {
+    /// The capture did not store the body: body rules stay quiet.
+    NotCaptured,
+    /// No bytes, or only whitespace.
+    Empty,
+    /// The body parsed as JSON.
+    Json(Value),
+    /// The body claims to be JSON but does not parse; `offset` is where parsing failed.
+    InvalidJson { message: String, offset: usize },
+    /// The body neither is nor claims to be JSON (an HTML page, plain text).
+    NotJson,
+}
+
+/// A response plus what the checker derived from it.
+pub struct Facts<'r, 'a> {
+    pub response: &'r Response<'a>,
+    pub body: BodyState,
+}
+
+impl Facts<'_, '_> {
+    /// The status code when it is a valid HTTP status (100–599).
+    pub fn code(&self) -> Option<u16> {
+        self.response.status.valid_code()
+    }
+
+    /// True for 4xx and 5xx responses.
+    pub fn is_error(&self) -> bool {
+        self.code().is_some_and(|c| c >= 400)
+    }
+
+    /// True for 2xx responses.
+    pub fn is_success(&self) -> bool {
+        self.code().is_some_and(|c| (200..300).contains(&c))
+    }
+
+    /// The parsed body when it is a JSON object.
+    pub fn json_object(&self) -> Option<&serde_json::Map<String, Value>> {
+        match &self.body {
+            BodyState::Json(Value::Object(map)) => Some(map),
+            _ => None,
+        }
+    }
+
+    /// The object of a 4xx/5xx JSON body: what the body rules look at.
+    pub fn error_object(&self) -> Option<&serde_json::Map<String, Value>> {
+        if self.is_error() {
+            self.json_object()
+        } else {
+            None
+        }
+    }
+}
+
+/// What a finding points at; the checker turns it into a file position.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Anchor {
+    /// The start of the response.
+    Response,
+    /// The start of the body.
+    Body,
+    /// A byte offset inside the body.
+    BodyOffset(usize),
+    /// A JSON Pointer into the body (RFC 6901). A pointer to a member that is absent
+    /// points at the object that should hold it.
+    Pointer(String),
+}
+
+/// One problem a rule found in one response.
+#[derive(Clone, Debug)]
+pub struct Finding {
+    pub rule: &'static Rule,
+    pub message: String,
+    pub anchor: Anchor,
+    /// A short label under the pointed-at text, e.g. `expected "rate_limit"`.
+    pub label: Option<String>,
+    /// How to fix it, shown on a separate line.
+    pub help: Option<String>,
+}
+
+impl Finding {
+    pub fn new(rule: &'static Rule, message: impl Into<String>, anchor: Anchor) -> Self {
+        Self {
+            rule,
+            message: message.into(),
+            anchor,
+            label: None,
+            help: None,
+        }
+    }
+
+    pub fn label(mut self, label: impl Into<String>) -> Self {
+        self.label = Some(label.into());
+        self
+    }
+
+    pub fn help(mut self, help: impl Into<String>) -> Self {
+        self.help = Some(help.into());
+        self
+    }
+}
+
+/// Escapes one token of a JSON Pointer (RFC 6901 §3).
+pub fn pointer_token(key: &str) -> String {
+    key.replace('~', "~0").replace('/', "~1")
+}
+
+/// Quotes a captured value for a message: JSON string syntax, cut to a readable length.
+/// Control characters come out as JSON escapes, so they cannot reach a terminal.
+pub fn quote(value: &str) -> String {
+    const MAX_CHARS: usize = 60;
+    if value.chars().count() > MAX_CHARS {
+        let cut: String = value.chars().take(MAX_CHARS).collect();
+        let quoted = serde_json::to_string(&cut).unwrap_or_default();
+        format!("{}…\"", &quoted[..quoted.len() - 1])
+    } else {
+        serde_json::to_string(value).unwrap_or_default()
+    }
+}
+
+/// serde_json's message without its " at line L column C" tail: errlint gives the position
+/// itself, in file coordinates.
+pub fn strip_position(error: &serde_json::Error) -> String {
+    let text = error.to_string();
+    match text.rfind(" at line ") {
+        Some(cut) => text[..cut].to_string(),
+        None => text,
+    }
+}
+
+/// Names a JSON value's kind for messages: `a string`, `an array`, `null`.
+pub fn kind_of(value: &Value) -> &'static str {
+    match value {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "an array",
+        Value::Object(_) => "an object",
+    }
+}
+
+#[cfg(test)]
+pub(crate) mod testing {
+    //! Helpers for the rule unit tests: a response literal in, findings out.
+    use std::borrow::Cow;
+
+    use super::*;
+    use crate::check::facts_for;
+    use crate::position::TextPos;
+    use crate::response::{Body, BodyOrigin, Headers, OriginKind, Status};
+
+    /// A response with a JSON content type and the given status and body.
+    pub fn response(status: i64, body: &str) -> Response<'_> {
+        let mut response = Response::new(0, TextPos::START, Status::Code(status));
+        response.headers = Some(Headers(vec![(
+            Cow::Borrowed("Content-Type"),
+            Cow::Borrowed("application/json"),
+        )]));
+        response.content_type = Some(Cow::Borrowed("application/json"));
+        response.body = Some(Body {
+            bytes: Cow::Borrowed(body.as_bytes()),
+            origin: BodyOrigin {
+                file: &TextPos::START,
+                offset: 0,
+                kind: OriginKind::Verbatim,
+            },
+        });
+        response
+    }
+
+    /// Runs one rule on a response with the default contract.
+    pub fn run(rule: &'static Rule, response: &Response<'_>) -> Vec<Finding> {
+        let contract = Contract::default();
+        let facts = facts_for(response);
+        let mut findings = Vec::new();
+        if let Some(check) = rule.check {
+            check(&facts, &contract, &mut findings);
+        }
+        findings
+    }
+
+    /// `(pointer-or-anchor, message)` of each finding, for compact assertions.
+    pub fn summary(findings: &[Finding]) -> Vec<(String, String)> {
+        findings
+            .iter()
+            .map(|f| {
+                let at = match &f.anchor {
+                    Anchor::Pointer(p) => p.clone(),
+                    other => format!("{other:?}"),
+                };
+                (at, f.message.clone())
+            })
+            .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_are_kebab_case_unique_and_match_their_files() {
+        let mut names: Vec<&str> = RULES.iter().map(|r| r.name).collect();
+        names.sort_unstable();
+        names.dedup();
+        assert_eq!(names.len(), RULES.len(), "duplicate rule name");
+        for rule in RULES {
+            assert!(
+                rule.name
+                    .chars()
+                    .all(|c| c.is_ascii_lowercase() || c == '-'),
+                "{} is not kebab-case",
+                rule.name
+            );
+            let file = format!("src/rules/{}.rs", rule.name.replace('-', "_"));
+            assert!(
+                std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+                    .join(&file)
+                    .exists(),
+                "{} has no {file}",
+                rule.name
+            );
+        }
+    }
+
+    #[test]
+    fn every_rule_has_complete_docs() {
+        for rule in RULES {
+            let docs = &rule.docs;
+            for (section, text) in [
+                ("what it does", docs.what_it_does),
+                ("why", docs.why),
+                ("example", docs.example),
+                ("instead", docs.instead),
+            ] {
+                assert!(!text.trim().is_empty(), "{}: empty {section}", rule.name);
+            }
+            assert!(
+                !rule.summary.ends_with('.'),
+                "{}: summary ends with a dot",
+                rule.name
+            );
+        }
+    }
+
+    #[test]
+    fn quote_escapes_and_shortens() {
+        assert_eq!(quote("a\u{1b}[31m"), "\"a\\u001b[31m\"");
+        let long = "x".repeat(100);
+        assert!(quote(&long).ends_with("…\""));
+    }
+}
