@@ -47,8 +47,27 @@ struct Request<'a> {
 struct Header<'a> {
     #[serde(borrow, default)]
     name: Cow<'a, str>,
+    /// Usually a string; Polly.JS writes lists (`["application/json"]`) and numbers.
     #[serde(borrow, default)]
-    value: Cow<'a, str>,
+    value: Option<&'a RawValue>,
+}
+
+impl<'a> Header<'a> {
+    /// The value as text: strings as they are, lists joined with ", ", numbers printed.
+    fn text(&self) -> Cow<'a, str> {
+        let Some(raw) = self.value else {
+            return Cow::Borrowed("");
+        };
+        let raw: &'a str = raw.get();
+        if raw.starts_with('"') {
+            return serde_json::from_str(raw).unwrap_or_default();
+        }
+        match serde_json::from_str::<Vec<String>>(raw) {
+            Ok(list) => Cow::Owned(list.join(", ")),
+            Err(_) if raw != "null" => Cow::Borrowed(raw),
+            Err(_) => Cow::Borrowed(""),
+        }
+    }
 }
 
 #[derive(Deserialize)]
@@ -250,7 +269,10 @@ fn entry(bytes: &[u8], at: TextPos, index: usize, options: &LoadOptions, sink: &
             .headers
             .unwrap_or_default()
             .into_iter()
-            .map(|h| (h.name, h.value))
+            .map(|h| {
+                let value = h.text();
+                (h.name, value)
+            })
             .collect(),
     );
     let content = har_response.content;
@@ -271,7 +293,7 @@ fn entry(bytes: &[u8], at: TextPos, index: usize, options: &LoadOptions, sink: &
                 .as_ref()
                 .and_then(|r| r.headers.as_ref())
                 .and_then(|hs| hs.iter().find(|h| h.name.eq_ignore_ascii_case("accept")))
-                .is_some_and(|h| h.value.to_ascii_lowercase().contains("json"));
+                .is_some_and(|h| h.text().to_ascii_lowercase().contains("json"));
             content_type.as_deref().is_some_and(is_json_media_type)
                 || entry
                     .resource_type
@@ -286,11 +308,23 @@ fn entry(bytes: &[u8], at: TextPos, index: usize, options: &LoadOptions, sink: &
     }
 
     let decoded;
-    let body = match content.as_ref().and_then(|c| c.text) {
+    // Browsers fill a 304 entry's content from their cache: it says nothing about what the
+    // 304 carried on the wire, so it is treated as not captured.
+    let text = content
+        .as_ref()
+        .and_then(|c| c.text)
+        .filter(|_| !matches!(status, Status::Code(304)));
+    let body = match text {
+        None if matches!(status, Status::Code(304)) => None,
         None => {
-            // No text: an empty body when the tool says its size is 0, else not stored.
+            // No text: an empty body when the tool says its size is 0 or the server sent
+            // `Content-Length: 0` (Chromium records an empty body as aborted, size -1);
+            // otherwise the tool did not store the body.
             let size = content.as_ref().and_then(|c| c.size).unwrap_or(-1.0);
-            (size == 0.0).then(|| Body {
+            let empty_on_wire = headers
+                .get("content-length")
+                .is_some_and(|v| v.trim() == "0");
+            (size == 0.0 || empty_on_wire).then(|| Body {
                 bytes: Cow::Borrowed(&[][..]),
                 origin: BodyOrigin {
                     file: &locator,
