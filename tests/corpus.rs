@@ -1,0 +1,160 @@
+//! The real-world corpus (`../shared/corpus`, captures written by ~25 real tools): errlint
+//! never crashes on any of them, reports no `malformed-capture` on a valid HAR or raw HTTP
+//! file, and reports the deliberately broken ones. Skipped, with a note, when the corpus is
+//! not beside the project (a user's clone).
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use assert_cmd::Command;
+use serde_json::Value;
+
+/// Negative inputs of the corpus's MANIFEST: not valid HARs.
+const BROKEN: [&str; 5] = [
+    "har/janodvarko__harviewer__not-json.har",
+    "har/janodvarko__harviewer__not-valid.har",
+    "har/mitmproxy__mitmproxy__corrupted-brokenfile.har",
+    "har/mitmproxy__mitmproxy__har_extractor.har",
+    "har/haralyzer__haralyzer__single_entry.har",
+];
+
+fn corpus() -> Option<PathBuf> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus");
+    if dir.is_dir() {
+        Some(dir)
+    } else {
+        eprintln!("note: {} not found; corpus tests skipped", dir.display());
+        None
+    }
+}
+
+fn check(args: &[&Path]) -> (i32, Value) {
+    let output = Command::cargo_bin("errlint")
+        .unwrap()
+        .arg("check")
+        .args(args)
+        .args(["-f", "json"])
+        .output()
+        .unwrap();
+    let report = serde_json::from_slice(&output.stdout).unwrap_or_else(|e| {
+        panic!(
+            "{args:?}: bad json ({e}); stderr: {}",
+            String::from_utf8_lossy(&output.stderr)
+        )
+    });
+    (output.status.code().unwrap_or(-1), report)
+}
+
+fn rules_of(report: &Value) -> Vec<String> {
+    report["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["rule"].as_str().unwrap().to_string())
+        .collect()
+}
+
+#[test]
+fn every_har_and_raw_http_file_file_by_file() {
+    let Some(corpus) = corpus() else { return };
+    let mut seen = 0;
+    for folder in ["har", "raw-http"] {
+        let mut files: Vec<PathBuf> = std::fs::read_dir(corpus.join(folder))
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .collect();
+        files.sort();
+        for file in files {
+            let name = format!("{folder}/{}", file.file_name().unwrap().to_string_lossy());
+            let (code, report) = check(&[&file]);
+            assert!(code == 0 || code == 1, "{name}: exit {code}");
+            let malformed = rules_of(&report)
+                .iter()
+                .filter(|r| *r == "malformed-capture")
+                .count();
+            if BROKEN.contains(&name.as_str()) {
+                assert_eq!(
+                    malformed, 1,
+                    "{name} is broken and must be reported once: {report}"
+                );
+            } else if name.ends_with("har-sha1-main-response.txt") {
+                // A Playwright sidecar body (plain text), named explicitly: not a capture.
+                assert_eq!(malformed, 1, "{name}");
+            } else {
+                assert_eq!(
+                    malformed, 0,
+                    "{name} is valid but was reported malformed: {report}"
+                );
+            }
+            seen += 1;
+        }
+    }
+    assert!(seen >= 100, "only {seen} corpus files");
+}
+
+#[test]
+fn the_whole_corpus_in_one_walk() {
+    let Some(corpus) = corpus() else { return };
+    let (code, report) = check(&[&corpus.join("har"), &corpus.join("raw-http")]);
+    assert_eq!(code, 1);
+    let summary = &report["summary"];
+    assert_eq!(
+        summary["unrecognized_files"], 1,
+        "only the Playwright sidecar .txt is in no known format"
+    );
+    assert!(summary["files"].as_u64().unwrap() >= 100);
+    let mut by_file: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for d in report["diagnostics"].as_array().unwrap() {
+        let file = d["file"]
+            .as_str()
+            .unwrap()
+            .rsplit('/')
+            .next()
+            .unwrap()
+            .to_string();
+        by_file
+            .entry(file)
+            .or_default()
+            .push(d["rule"].as_str().unwrap().to_string());
+    }
+    let rules = |file: &str| by_file.get(file).cloned().unwrap_or_default();
+    // Polly.JS stored this 404 body as hex chunks of gzip: decoded, it is a Spotify error.
+    assert!(
+        rules("neviaumi__spotify-music-player__polly-spotify-category-404-gzip-hexarray.har")
+            .contains(&"schema".to_string())
+    );
+    // Brotli and gzip bodies in Fiddler's raw captures decode to valid JSON.
+    assert_eq!(
+        rules("joelverhagen__SAZ__saz-raw-3_s-brotli.txt"),
+        Vec::<String>::new()
+    );
+    assert_eq!(
+        rules("joelverhagen__SAZ__saz-raw-5_s-gzip.txt"),
+        Vec::<String>::new()
+    );
+    // A BOM before the HAR is no problem.
+    assert_eq!(
+        rules("mitmproxy__mitmproxy__hardfiles-with-bom.har"),
+        Vec::<String>::new()
+    );
+    // A 204 with a `{}` body, as a PayPal fixture has it.
+    assert_eq!(
+        rules("thephpleague__omnipay-paypal__RestGenericSubscriptionSuccess.txt"),
+        ["body-on-no-content"]
+    );
+    // Browsers fill 304 entries from their cache: no body-on-no-content on them.
+    assert!(!rules("mitmproxy__mitmproxy__brave.har").contains(&"body-on-no-content".to_string()));
+}
+
+#[test]
+fn failed_requests_are_skipped_and_counted() {
+    let Some(corpus) = corpus() else { return };
+    let (_, report) =
+        check(&[&corpus.join("har/mitmproxy__mitmproxy__chrome-timed_out-status0.har")]);
+    assert_eq!(report["summary"]["responses"], 33);
+    assert!(
+        report["summary"]["skipped"].as_u64().unwrap() >= 21,
+        "{}",
+        report["summary"]
+    );
+}
