@@ -9,7 +9,7 @@ use std::sync::Arc;
 
 use crate::capture::Sink;
 use crate::contract::Contract;
-use crate::diagnostic::{Diagnostic, RequestInfo, Summary};
+use crate::diagnostic::{CheckedResponse, Diagnostic, RequestInfo, Summary};
 use crate::excerpt::excerpt;
 use crate::locate::{find_pointer, raw_offset_in_literal};
 use crate::position::TextPos;
@@ -113,14 +113,19 @@ pub struct FileChecker<'s> {
     file: Arc<str>,
     pub diagnostics: Vec<Diagnostic>,
     pub summary: Summary,
+    /// Checked responses, recorded only when `record_checked` is set (JUnit lists them).
+    pub checked: Vec<CheckedResponse>,
+    record_checked: bool,
     findings: Vec<Finding>,
 }
 
 impl<'s> FileChecker<'s> {
-    pub fn new(rules: &'s RuleSet, file: Arc<str>) -> Self {
+    pub fn new(rules: &'s RuleSet, file: Arc<str>, record_checked: bool) -> Self {
         Self {
             rules,
             file,
+            checked: Vec::new(),
+            record_checked,
             diagnostics: Vec::new(),
             summary: Summary {
                 files: 1,
@@ -131,7 +136,7 @@ impl<'s> FileChecker<'s> {
     }
 
     /// Sorts the diagnostics and counts them into the summary.
-    pub fn finish(mut self) -> (Vec<Diagnostic>, Summary) {
+    pub fn finish(mut self) -> (Vec<Diagnostic>, Summary, Vec<CheckedResponse>) {
         self.diagnostics
             .sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
         for d in &self.diagnostics {
@@ -140,7 +145,7 @@ impl<'s> FileChecker<'s> {
                 Severity::Warning => self.summary.warnings += 1,
             }
         }
-        (self.diagnostics, self.summary)
+        (self.diagnostics, self.summary, self.checked)
     }
 
     fn diagnostic(
@@ -180,6 +185,16 @@ impl Sink for FileChecker<'_> {
             Route::All => false,
         };
         self.summary.checked += 1;
+        if self.record_checked {
+            self.checked.push(CheckedResponse {
+                file: self.file.clone(),
+                response: response.index,
+                line: response.start.line,
+                column: response.start.column,
+                status: response.status.code(),
+                request: request_info(response),
+            });
+        }
         let facts = facts_for(response);
         let mut findings = std::mem::take(&mut self.findings);
         for (rule, severity) in &self.rules.enabled {

@@ -25,6 +25,11 @@ pub enum Command {
         /// The rule's name, e.g. status-type-mismatch.
         name: String,
     },
+    /// Print a shell completion script to stdout.
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
 }
 
 #[derive(Debug, clap::Args)]
@@ -44,6 +49,11 @@ pub struct CheckArgs {
     /// Output format.
     #[arg(short = 'f', long, value_enum, default_value_t = OutputFormat::Human)]
     pub output_format: OutputFormat,
+
+    /// Write the report in the --output-format to PATH (atomically); stdout then shows the
+    /// human report, so one run can print findings and save a SARIF file.
+    #[arg(short = 'o', long, value_name = "PATH")]
+    pub output_file: Option<PathBuf>,
 
     /// When to colour human output (honours NO_COLOR and CLICOLOR_FORCE in auto).
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto, value_name = "WHEN")]
@@ -80,6 +90,22 @@ pub enum OutputFormat {
     Concise,
     /// The stable JSON report (SPEC §5).
     Json,
+    /// SARIF 2.1.0, for GitHub code scanning and other SARIF viewers.
+    Sarif,
+    /// JUnit XML: one test case per checked response.
+    Junit,
+    /// GitHub Actions workflow commands: annotations on the files.
+    Github,
+}
+
+impl OutputFormat {
+    /// Formats for machines: their output is always a valid document and never coloured.
+    pub fn is_machine(self) -> bool {
+        matches!(
+            self,
+            OutputFormat::Json | OutputFormat::Sarif | OutputFormat::Junit
+        )
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]

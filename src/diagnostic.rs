@@ -81,9 +81,22 @@ impl Summary {
     }
 }
 
+/// A response the rules looked at, for formats that list every check (JUnit).
+#[derive(Clone, Debug)]
+pub struct CheckedResponse {
+    pub file: Arc<str>,
+    pub response: usize,
+    pub line: u32,
+    pub column: u32,
+    pub status: Option<i64>,
+    pub request: Option<RequestInfo>,
+}
+
 /// Everything a renderer needs.
 #[derive(Clone, Debug, Default)]
 pub struct Report {
     pub diagnostics: Vec<Diagnostic>,
     pub summary: Summary,
+    /// Every checked response, in file order; filled only when the format lists them.
+    pub checked: Vec<CheckedResponse>,
 }

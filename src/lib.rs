@@ -12,8 +12,9 @@
 
 use std::fs::File;
 use std::io::{self, IsTerminal, Write};
+use std::path::Path;
 
-use anyhow::Result;
+use anyhow::{Context as _, Result};
 use rayon::prelude::*;
 
 pub mod capture;
@@ -74,6 +75,11 @@ pub fn run(cli: Cli, stdout: &mut dyn Write) -> Result<ExitStatus> {
             stdout.write_all(text.as_bytes())?;
             Ok(ExitStatus::Success)
         }
+        Command::Completions { shell } => {
+            use clap::CommandFactory as _;
+            clap_complete::generate(shell, &mut Cli::command(), "errlint", stdout);
+            Ok(ExitStatus::Success)
+        }
         Command::Rule { name } => match rules::find(&name) {
             Some(rule) => {
                 stdout.write_all(docs::page(rule).as_bytes())?;
@@ -93,17 +99,42 @@ fn check(args: &CheckArgs, stdout: &mut dyn Write) -> Result<ExitStatus> {
     let settings = Settings::resolve(args, io::stdout().is_terminal(), &|name| {
         std::env::var(name).ok()
     })?;
-    let inputs = discover::discover(&args.paths, args.stdin_filename.as_deref())?;
+    let mut inputs = discover::discover(&args.paths, args.stdin_filename.as_deref())?;
+    if let Some(report_path) = &args.output_file {
+        // A report written inside a walked directory is never read back as a capture.
+        inputs.retain(
+            |input| !matches!(&input.source, Source::File(path) if same_file(path, report_path)),
+        );
+    }
     let report = check_inputs(&inputs, &settings);
 
+    let format = settings.output.format;
     let config = RenderConfig {
-        color: settings.output.color,
+        color: settings.output.color && !format.is_machine(),
         quiet: settings.output.quiet,
     };
-    let written = render::renderer(settings.output.format)
-        .render(&report, &config, stdout)
-        .and_then(|()| stdout.flush());
-    match written {
+    let written = match &args.output_file {
+        Some(path) => {
+            write_atomically(path, |file| {
+                render::renderer(format).render(
+                    &report,
+                    &RenderConfig {
+                        color: false,
+                        ..config
+                    },
+                    file,
+                )
+            })
+            .with_context(|| format!("cannot write the report to {}", path.display()))?;
+            let human = RenderConfig {
+                color: settings.output.color,
+                ..config
+            };
+            render::renderer(cli::OutputFormat::Human).render(&report, &human, stdout)
+        }
+        None => render::renderer(format).render(&report, &config, stdout),
+    };
+    match written.and_then(|()| stdout.flush()) {
         // A closed pipe (`errlint check … | head -1`) is the reader's choice, not a failure.
         Err(error) if error.kind() == io::ErrorKind::BrokenPipe => {}
         other => other?,
@@ -111,22 +142,55 @@ fn check(args: &CheckArgs, stdout: &mut dyn Write) -> Result<ExitStatus> {
     Ok(exit_status(&report.summary, &settings))
 }
 
+/// True when two paths name the same existing file.
+fn same_file(a: &Path, b: &Path) -> bool {
+    match (a.canonicalize(), b.canonicalize()) {
+        (Ok(a), Ok(b)) => a == b,
+        _ => false,
+    }
+}
+
+/// Writes a file through a temporary file beside it and a rename, so readers never see a
+/// half-written report.
+fn write_atomically(
+    path: &Path,
+    write: impl FnOnce(&mut dyn Write) -> io::Result<()>,
+) -> Result<()> {
+    let dir = match path.parent() {
+        Some(parent) if !parent.as_os_str().is_empty() => parent,
+        _ => Path::new("."),
+    };
+    let mut file = tempfile::NamedTempFile::new_in(dir)?;
+    {
+        let mut buffered = io::BufWriter::new(file.as_file_mut());
+        write(&mut buffered)?;
+        buffered.flush()?;
+    }
+    file.persist(path)?;
+    Ok(())
+}
+
 /// Checks every input (in parallel) and assembles the report in input order.
 pub fn check_inputs(inputs: &[Input], settings: &Settings) -> Report {
-    let results: Vec<(Vec<Diagnostic>, Summary)> = inputs
+    let results: Vec<_> = inputs
         .par_iter()
         .map(|input| check_input(input, settings))
         .collect();
     let mut report = Report::default();
-    for (diagnostics, summary) in results {
+    for (diagnostics, summary, checked) in results {
         report.diagnostics.extend(diagnostics);
         report.summary.add(&summary);
+        report.checked.extend(checked);
     }
     report
 }
 
-fn check_input(input: &Input, settings: &Settings) -> (Vec<Diagnostic>, Summary) {
-    let mut checker = FileChecker::new(&settings.rules, input.display.clone());
+fn check_input(
+    input: &Input,
+    settings: &Settings,
+) -> (Vec<Diagnostic>, Summary, Vec<diagnostic::CheckedResponse>) {
+    let record_checked = settings.output.format == cli::OutputFormat::Junit;
+    let mut checker = FileChecker::new(&settings.rules, input.display.clone(), record_checked);
     let outcome = match &input.source {
         Source::Stdin => capture::load(
             io::stdin().lock(),
@@ -146,10 +210,10 @@ fn check_input(input: &Input, settings: &Settings) -> (Vec<Diagnostic>, Summary)
             "not a capture errlint recognises: expected a HAR, raw HTTP (curl -i), a capture envelope, NDJSON or a JSON body".into(),
         ),
         Ok(Outcome::Unrecognized) => {
-            let (_, mut summary) = checker.finish();
+            let (_, mut summary, _) = checker.finish();
             summary.files = 0;
             summary.unrecognized_files = 1;
-            return (Vec::new(), summary);
+            return (Vec::new(), summary, Vec::new());
         }
         Err(error) => checker.malformed(TextPos::START, 0, format!("the file could not be read: {error}")),
     }

@@ -10,8 +10,11 @@ use crate::diagnostic::{Report, Summary};
 
 mod concise;
 pub mod escape;
+pub mod github;
 mod human;
 mod json;
+mod junit;
+pub mod sarif;
 
 /// How a renderer should look.
 #[derive(Clone, Copy, Debug, Default)]
@@ -33,6 +36,9 @@ pub fn renderer(format: OutputFormat) -> &'static dyn Render {
         OutputFormat::Human => &human::Human,
         OutputFormat::Concise => &concise::Concise,
         OutputFormat::Json => &json::Json,
+        OutputFormat::Sarif => &sarif::SarifFormat,
+        OutputFormat::Junit => &junit::Junit,
+        OutputFormat::Github => &github::Github,
     }
 }
 
@@ -121,6 +127,7 @@ pub(crate) mod tests {
                 warnings: 1,
                 unrecognized_files: 0,
             },
+            checked: Vec::new(),
         }
     }
 

@@ -1,0 +1,150 @@
+//! `junit`: JUnit XML with one test case per checked response, failing when the response has
+//! error findings, built with quick-junit. Test suites are files.
+
+use std::collections::BTreeMap;
+use std::io::{self, Write};
+
+use quick_junit::{NonSuccessKind, Report as JunitReport, TestCase, TestCaseStatus, TestSuite};
+
+use super::escape::escape_line;
+use super::{Render, RenderConfig};
+use crate::diagnostic::{Diagnostic, Report};
+use crate::rules::Severity;
+
+pub struct Junit;
+
+/// A finding as one line of a failure's text.
+fn finding_line(d: &Diagnostic) -> String {
+    format!(
+        "{}:{}:{}: {}[{}] {}",
+        escape_line(&d.file),
+        d.line,
+        d.column,
+        d.severity,
+        d.rule,
+        escape_line(&d.message)
+    )
+}
+
+impl Render for Junit {
+    fn render(&self, report: &Report, _: &RenderConfig, out: &mut dyn Write) -> io::Result<()> {
+        // Findings by (file, response); suites in the order files were checked.
+        let mut findings: BTreeMap<(&str, usize), Vec<&Diagnostic>> = BTreeMap::new();
+        for d in &report.diagnostics {
+            findings.entry((&d.file, d.response)).or_default().push(d);
+        }
+        let mut suites: Vec<(String, Vec<TestCase>)> = Vec::new();
+        let suite_for = |file: &str, suites: &mut Vec<(String, Vec<TestCase>)>| -> usize {
+            let name = escape_line(file).into_owned();
+            match suites.iter().position(|(n, _)| *n == name) {
+                Some(i) => i,
+                None => {
+                    suites.push((name, Vec::new()));
+                    suites.len() - 1
+                }
+            }
+        };
+        for checked in &report.checked {
+            let mut name = format!("response {}", checked.response);
+            if let Some(request) = &checked.request {
+                let parts: Vec<&str> = [request.method.as_deref(), request.url.as_deref()]
+                    .into_iter()
+                    .flatten()
+                    .collect();
+                name.push_str(&format!(" ({})", escape_line(&parts.join(" "))));
+            }
+            if let Some(status) = checked.status {
+                name.push_str(&format!(" → {status}"));
+            }
+            let these = findings
+                .remove(&(checked.file.as_ref(), checked.response))
+                .unwrap_or_default();
+            let index = suite_for(&checked.file, &mut suites);
+            suites[index].1.push(test_case(name, &checked.file, &these));
+        }
+        // Findings on responses that were never checked: a file or entry that could not be read.
+        for ((file, response), these) in findings {
+            let index = suite_for(file, &mut suites);
+            suites[index].1.push(test_case(
+                format!("response {response} (not read)"),
+                file,
+                &these,
+            ));
+        }
+        let mut junit = JunitReport::new("errlint");
+        for (name, cases) in suites {
+            let mut suite = TestSuite::new(name);
+            suite.add_test_cases(cases);
+            junit.add_test_suite(suite);
+        }
+        junit.serialize(&mut *out).map_err(io::Error::other)?;
+        writeln!(out)
+    }
+}
+
+fn test_case(name: String, file: &str, findings: &[&Diagnostic]) -> TestCase {
+    let errors: Vec<&&Diagnostic> = findings
+        .iter()
+        .filter(|d| d.severity == Severity::Error)
+        .collect();
+    let status = match errors.first() {
+        None => TestCaseStatus::success(),
+        Some(first) => {
+            let mut status = TestCaseStatus::non_success(NonSuccessKind::Failure);
+            status.set_type(first.rule);
+            status.set_message(escape_line(&first.message).into_owned());
+            status.set_description(
+                findings
+                    .iter()
+                    .map(|d| finding_line(d))
+                    .collect::<Vec<_>>()
+                    .join("\n"),
+            );
+            status
+        }
+    };
+    let mut case = TestCase::new(name, status);
+    case.set_classname(escape_line(file).into_owned());
+    let warnings: Vec<String> = findings
+        .iter()
+        .filter(|d| d.severity == Severity::Warning)
+        .map(|d| finding_line(d))
+        .collect();
+    if errors.is_empty() && !warnings.is_empty() {
+        case.set_system_out(warnings.join("\n"));
+    }
+    case
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use super::*;
+    use crate::diagnostic::CheckedResponse;
+    use crate::render::tests::sample_report;
+
+    #[test]
+    fn one_case_per_checked_response_failing_on_errors() {
+        let mut report = sample_report();
+        for (file, response) in [("captures/orders.har", 40), ("captures/orders.har", 41)] {
+            report.checked.push(CheckedResponse {
+                file: Arc::from(file),
+                response,
+                line: 1,
+                column: 1,
+                status: Some(429),
+                request: None,
+            });
+        }
+        let mut out = Vec::new();
+        Junit
+            .render(&report, &RenderConfig::default(), &mut out)
+            .unwrap();
+        let xml = String::from_utf8(out).unwrap();
+        assert_eq!(xml.matches("<testcase").count(), 3, "{xml}");
+        assert_eq!(xml.matches("<failure").count(), 1, "{xml}");
+        assert!(xml.contains("type=\"status-type-mismatch\""), "{xml}");
+        assert!(!xml.contains('\u{1b}'));
+    }
+}

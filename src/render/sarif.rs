@@ -1,0 +1,249 @@
+//! `sarif`: SARIF 2.1.0 for GitHub code scanning and other viewers, built with serde-sarif.
+//!
+//! Every rule appears in `tool.driver.rules` with its docs; every result has a location and
+//! `partialFingerprints` computed from what identifies a finding regardless of formatting
+//! (file, response index, rule, pointer), so reformatting a capture does not reopen alerts.
+
+use std::collections::BTreeMap;
+use std::io::{self, Write};
+
+use serde_sarif::sarif::{
+    ArtifactLocation, Location, Message, MultiformatMessageString, PhysicalLocation, PropertyBag,
+    Region, ReportingConfiguration, ReportingDescriptor, Result as SarifResult, ResultLevel, Run,
+    Sarif, Tool, ToolComponent,
+};
+
+use super::{Render, RenderConfig};
+use crate::diagnostic::{Diagnostic, Report};
+use crate::docs;
+use crate::rules::{RULES, Severity};
+
+pub struct SarifFormat;
+
+/// The official location of the SARIF 2.1.0 schema (OASIS errata 01).
+const SCHEMA: &str =
+    "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json";
+
+/// The key of errlint's fingerprint in `partialFingerprints`; bump the version if what goes
+/// into it ever changes.
+const FINGERPRINT_KEY: &str = "errlint/v1";
+
+impl Render for SarifFormat {
+    fn render(&self, report: &Report, _: &RenderConfig, out: &mut dyn Write) -> io::Result<()> {
+        let rules: Vec<ReportingDescriptor> = RULES
+            .iter()
+            .map(|rule| {
+                ReportingDescriptor::builder()
+                    .id(rule.name)
+                    .name(pascal_case(rule.name))
+                    .short_description(
+                        MultiformatMessageString::builder()
+                            .text(rule.summary)
+                            .build(),
+                    )
+                    .full_description(
+                        MultiformatMessageString::builder()
+                            .text(rule.docs.what_it_does)
+                            .build(),
+                    )
+                    .help(
+                        MultiformatMessageString::builder()
+                            .text(format!(
+                                "{}\n\nInstead: {}",
+                                rule.docs.why, rule.docs.instead
+                            ))
+                            .markdown(docs::page(rule))
+                            .build(),
+                    )
+                    .default_configuration(
+                        ReportingConfiguration::builder()
+                            .level(serde_json::json!(level(rule.default_severity)))
+                            .build(),
+                    )
+                    .build()
+            })
+            .collect();
+        let driver = ToolComponent::builder()
+            .name("errlint")
+            .semantic_version(env!("CARGO_PKG_VERSION"))
+            .version(env!("CARGO_PKG_VERSION"))
+            .rules(rules)
+            .build();
+        let results: Vec<SarifResult> = report.diagnostics.iter().map(result).collect();
+        let run = Run::builder()
+            .tool(Tool::builder().driver(driver).build())
+            .results(results)
+            // errlint's columns count Unicode scalar values, not UTF-16 code units.
+            .column_kind(serde_json::json!("unicodeCodePoints"))
+            .build();
+        let sarif = Sarif::builder()
+            .schema(SCHEMA)
+            .version(serde_json::json!("2.1.0"))
+            .runs(vec![run])
+            .build();
+        serde_json::to_writer_pretty(&mut *out, &sarif)?;
+        writeln!(out)
+    }
+}
+
+fn level(severity: Severity) -> &'static str {
+    match severity {
+        Severity::Error => "error",
+        Severity::Warning => "warning",
+    }
+}
+
+fn result(d: &Diagnostic) -> SarifResult {
+    let region = Region::builder()
+        .start_line(i64::from(d.line))
+        .start_column(i64::from(d.column))
+        .build();
+    let location = Location::builder()
+        .physical_location(
+            PhysicalLocation::builder()
+                .artifact_location(ArtifactLocation::builder().uri(uri_of(&d.file)).build())
+                .region(region)
+                .build(),
+        )
+        .build();
+    let mut properties = BTreeMap::new();
+    properties.insert("response".to_string(), serde_json::json!(d.response));
+    if let Some(pointer) = &d.pointer {
+        properties.insert("pointer".to_string(), serde_json::json!(pointer));
+    }
+    if let Some(status) = d.status {
+        properties.insert("status".to_string(), serde_json::json!(status));
+    }
+    let mut text = d.message.clone();
+    if let Some(help) = &d.help {
+        text.push_str(&format!(" (help: {help})"));
+    }
+    SarifResult::builder()
+        .rule_id(d.rule)
+        .rule_index(RULES.iter().position(|r| r.name == d.rule).unwrap_or(0) as i64)
+        .level(match d.severity {
+            Severity::Error => ResultLevel::Error,
+            Severity::Warning => ResultLevel::Warning,
+        })
+        .message(Message::builder().text(text).build())
+        .locations(vec![location])
+        .partial_fingerprints(BTreeMap::from([(
+            FINGERPRINT_KEY.to_string(),
+            fingerprint(d),
+        )]))
+        .properties(
+            PropertyBag::builder()
+                .additional_properties(properties)
+                .build(),
+        )
+        .build()
+}
+
+/// A fingerprint that ignores line, column and message: the identity of a finding.
+pub fn fingerprint(d: &Diagnostic) -> String {
+    // FNV-1a, 64 bits: stable across runs, platforms and Rust versions, unlike `Hash`.
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    for part in [
+        d.file.as_bytes(),
+        d.response.to_string().as_bytes(),
+        d.rule.as_bytes(),
+        d.pointer.as_deref().unwrap_or("").as_bytes(),
+    ] {
+        for &byte in part.iter().chain(std::iter::once(&0u8)) {
+            hash ^= u64::from(byte);
+            hash = hash.wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+    format!("{hash:016x}")
+}
+
+/// A file path as a URI reference: path separators kept, everything outside RFC 3986's
+/// unreserved set percent-encoded (so `:` cannot read as a scheme, nor `%` as an escape).
+pub fn uri_of(path: &str) -> String {
+    let path = path.replace('\\', "/");
+    let mut uri = String::with_capacity(path.len());
+    for &byte in path.as_bytes() {
+        if byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'.' | b'_' | b'~' | b'/') {
+            uri.push(byte as char);
+        } else {
+            uri.push_str(&format!("%{byte:02X}"));
+        }
+    }
+    uri
+}
+
+fn pascal_case(name: &str) -> String {
+    name.split('-')
+        .map(|word| {
+            let mut chars = word.chars();
+            chars
+                .next()
+                .map(|c| c.to_ascii_uppercase().to_string() + chars.as_str())
+                .unwrap_or_default()
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::Value;
+
+    use super::*;
+    use crate::cli::OutputFormat;
+    use crate::render::tests::{render_to_string, sample_report};
+
+    #[test]
+    fn results_carry_rule_level_location_and_fingerprint() {
+        let sarif: Value = serde_json::from_str(&render_to_string(
+            OutputFormat::Sarif,
+            RenderConfig::default(),
+        ))
+        .unwrap();
+        assert_eq!(sarif["version"], "2.1.0");
+        let run = &sarif["runs"][0];
+        assert_eq!(
+            run["tool"]["driver"]["rules"].as_array().unwrap().len(),
+            RULES.len()
+        );
+        let result = &run["results"][0];
+        assert_eq!(result["ruleId"], "status-type-mismatch");
+        assert_eq!(result["level"], "error");
+        let region = &result["locations"][0]["physicalLocation"]["region"];
+        assert_eq!(
+            (region["startLine"].as_u64(), region["startColumn"].as_u64()),
+            (Some(1532), Some(9))
+        );
+        assert_eq!(
+            result["locations"][0]["physicalLocation"]["artifactLocation"]["uri"],
+            "captures/orders.har"
+        );
+        assert!(
+            result["partialFingerprints"][FINGERPRINT_KEY]
+                .as_str()
+                .is_some_and(|f| f.len() == 16)
+        );
+    }
+
+    #[test]
+    fn fingerprints_ignore_position_and_message_but_not_identity() {
+        let report = sample_report();
+        let mut moved = report.diagnostics[0].clone();
+        moved.line += 10;
+        moved.column = 1;
+        moved.message = "reworded".into();
+        assert_eq!(fingerprint(&moved), fingerprint(&report.diagnostics[0]));
+        let mut other = report.diagnostics[0].clone();
+        other.pointer = Some("/code".into());
+        assert_ne!(fingerprint(&other), fingerprint(&report.diagnostics[0]));
+    }
+
+    #[test]
+    fn odd_file_names_become_uri_references() {
+        assert_eq!(
+            uri_of("captures/a b,c:d%e.har"),
+            "captures/a%20b%2Cc%3Ad%25e.har"
+        );
+        assert_eq!(uri_of("données/ü.json"), "donn%C3%A9es/%C3%BC.json");
+        assert_eq!(uri_of("dir\\\\file.har"), "dir//file.har");
+    }
+}
