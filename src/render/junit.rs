@@ -77,9 +77,33 @@ impl Render for Junit {
             suite.add_test_cases(cases);
             junit.add_test_suite(suite);
         }
-        junit.serialize(&mut *out).map_err(io::Error::other)?;
+        let mut xml = Vec::new();
+        junit.serialize(&mut xml).map_err(io::Error::other)?;
+        out.write_all(&drop_testsuites_skipped(xml))?;
         writeln!(out)
     }
+}
+
+/// quick-junit writes `skipped` on `<testsuites>`, which the strict JUnit schema (Jenkins
+/// xunit's junit-10.xsd) does not allow there; errlint never skips a test case, so the
+/// attribute carries nothing and is dropped from that one tag.
+fn drop_testsuites_skipped(xml: Vec<u8>) -> Vec<u8> {
+    let text = String::from_utf8_lossy(&xml);
+    let Some(start) = text.find("<testsuites") else {
+        return xml;
+    };
+    let end = text[start..].find('>').map_or(text.len(), |i| start + i);
+    let tag = &text[start..end];
+    let Some(attr) = tag.find(" skipped=\"") else {
+        return xml;
+    };
+    let attr_end = tag[attr + 10..]
+        .find('"')
+        .map_or(tag.len(), |i| attr + 10 + i + 1);
+    let mut fixed = String::with_capacity(text.len());
+    fixed.push_str(&text[..start + attr]);
+    fixed.push_str(&text[start + attr_end..]);
+    fixed.into_bytes()
 }
 
 fn test_case(name: String, file: &str, findings: &[&Diagnostic]) -> TestCase {
@@ -146,5 +170,9 @@ mod tests {
         assert_eq!(xml.matches("<failure").count(), 1, "{xml}");
         assert!(xml.contains("type=\"status-type-mismatch\""), "{xml}");
         assert!(!xml.contains('\u{1b}'));
+        assert!(
+            xml.contains("<testsuites name=\"errlint\" tests=\"3\" failures=\"1\""),
+            "{xml}"
+        );
     }
 }

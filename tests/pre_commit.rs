@@ -1,0 +1,88 @@
+//! The real `pre-commit` (from PyPI) builds errlint from this repository's committed HEAD as
+//! a hook of a throwaway git repository: a bad capture fails the commit with the finding
+//! shown, a fixed one passes. Skipped with a note when pre-commit or git is missing
+//! (`.ci/run` installs pre-commit).
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+fn run(dir: &Path, program: &str, args: &[&str]) -> Output {
+    Command::new(program)
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .unwrap_or_else(|e| panic!("{program}: {e}"))
+}
+
+fn available(program: &str) -> bool {
+    Command::new(program)
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success())
+}
+
+#[test]
+fn pre_commit_hook_blocks_a_bad_capture_and_passes_a_good_one() {
+    if !available("pre-commit") || !available("git") {
+        eprintln!("note: pre-commit or git not installed; the pre-commit hook test is skipped");
+        return;
+    }
+    let project = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let head = run(project, "git", &["rev-parse", "HEAD"]);
+    if !head.status.success() {
+        eprintln!("note: the project is not a git checkout; the pre-commit hook test is skipped");
+        return;
+    }
+    let rev = String::from_utf8(head.stdout).unwrap().trim().to_string();
+    let repo = tempfile::tempdir().unwrap();
+    let dir = repo.path();
+    for args in [
+        &["init", "-q", "-b", "main"][..],
+        &["config", "user.email", "test@example.com"],
+        &["config", "user.name", "errlint test"],
+        &["config", "commit.gpgsign", "false"],
+    ] {
+        assert!(run(dir, "git", args).status.success());
+    }
+    std::fs::write(
+        dir.join(".pre-commit-config.yaml"),
+        format!("repos:\n  - repo: {}\n    rev: {rev}\n    hooks:\n      - id: errlint\n        files: ^captures/\n", project.display()),
+    )
+    .unwrap();
+    std::fs::create_dir(dir.join("captures")).unwrap();
+    let capture = dir.join("captures/orders.429.json");
+    std::fs::write(
+        &capture,
+        r#"{"type": "api", "code": "too_many_requests", "message": "Slow down.", "param": null}"#,
+    )
+    .unwrap();
+    assert!(run(dir, "pre-commit", &["install"]).status.success());
+    run(dir, "git", &["add", "."]);
+    let blocked = run(dir, "git", &["commit", "-q", "-m", "bad capture"]);
+    let shown = format!(
+        "{}{}",
+        String::from_utf8_lossy(&blocked.stdout),
+        String::from_utf8_lossy(&blocked.stderr)
+    );
+    assert!(
+        !blocked.status.success(),
+        "the commit went through: {shown}"
+    );
+    assert!(
+        shown.contains(
+            "error[status-type-mismatch]: status 429 requires type \"rate_limit\", found \"api\""
+        ),
+        "{shown}"
+    );
+    assert!(shown.contains("captures/orders.429.json"), "{shown}");
+
+    std::fs::write(&capture, r#"{"type": "rate_limit", "code": "too_many_requests", "message": "Slow down.", "param": null}"#).unwrap();
+    run(dir, "git", &["add", "."]);
+    let passed = run(dir, "git", &["commit", "-q", "-m", "good capture"]);
+    assert!(
+        passed.status.success(),
+        "{}{}",
+        String::from_utf8_lossy(&passed.stdout),
+        String::from_utf8_lossy(&passed.stderr)
+    );
+}
