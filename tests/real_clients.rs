@@ -1,6 +1,7 @@
 //! Captures recorded by real clients against `testdata/real/server.py` (see
 //! `testdata/real/make_captures.sh`): curl with and without -L, --compressed, --http2 and
-//! `Expect: 100-continue`, and headless Chromium through Playwright's recordHar.
+//! `Expect: 100-continue`, headless Chromium through Playwright's recordHar, and mitmproxy's
+//! HAR dump as a reverse proxy.
 
 use assert_cmd::Command;
 
@@ -98,4 +99,23 @@ fn chromium_har_from_playwright() {
             "error[missing-error-body] status 503 response has an empty body",
         ]
     );
+}
+
+#[test]
+fn mitmproxy_har_dump() {
+    let mut expected = vec![
+        "error[status-type-mismatch] status 429 requires type \"rate_limit\", found \"api\"".to_string(),
+        "warning[code-format] code \"InternalError\" is not snake_case".to_string(),
+        "warning[message-leaks-internals] message reveals internals: a stack trace (\"at com.acme.Orders.get(Orders.java:42\")".to_string(),
+        "error[non-json-error-body] error body is not JSON (served as \"text/html\")".to_string(),
+    ];
+    // The gzip-encoded 400, decoded from what mitmproxy stored.
+    expected.extend(
+        ["code", "message", "param", "type"]
+            .iter()
+            .map(|f| format!("error[schema] missing required field \"{f}\"")),
+    );
+    expected.push("error[status-type-mismatch] status 403 requires type \"authentication\", found \"invalid_request\"".to_string());
+    expected.push("error[missing-error-body] status 503 response has an empty body".to_string());
+    assert_eq!(concise("testdata/real/mitmproxy.har"), expected);
 }
