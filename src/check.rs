@@ -5,9 +5,12 @@
 //! `body-on-no-content`), parses each body once for all rules, and resolves anchors (body
 //! offsets, JSON Pointers) to file line:column and an excerpt.
 
+use std::collections::BTreeMap;
+use std::path::Path;
 use std::sync::Arc;
 
 use crate::capture::Sink;
+use crate::config::Level;
 use crate::contract::Contract;
 use crate::diagnostic::{CheckedResponse, Diagnostic, RequestInfo, Summary};
 use crate::excerpt::excerpt;
@@ -15,12 +18,15 @@ use crate::locate::{find_pointer, raw_offset_in_literal};
 use crate::position::TextPos;
 use crate::response::{Body, OriginKind, Response, is_json_media_type};
 use crate::rules::{self, Anchor, BodyState, Facts, Finding, Rule, Severity};
+use crate::settings::PathGlobs;
 
 /// The rules in force and what they measure against, resolved before the first file.
 pub struct RuleSet {
     pub contract: Contract,
-    /// Enabled rules with their severities, in `RULES` order.
-    pub enabled: Vec<(&'static Rule, Severity)>,
+    /// Every rule's level from defaults and errlint.toml's `[rules]`.
+    pub levels: BTreeMap<&'static str, Level>,
+    /// `[[overrides]]`: levels for files matching their globs, applied in order.
+    pub overrides: Vec<(PathGlobs, BTreeMap<&'static str, Level>)>,
 }
 
 impl RuleSet {
@@ -28,18 +34,34 @@ impl RuleSet {
     pub fn defaults(contract: Contract) -> Self {
         Self {
             contract,
-            enabled: rules::RULES
+            levels: rules::RULES
                 .iter()
-                .map(|r| (*r, r.default_severity))
+                .map(|r| (r.name, Some(r.default_severity)))
                 .collect(),
+            overrides: Vec::new(),
         }
     }
 
-    pub fn severity(&self, rule: &Rule) -> Option<Severity> {
-        self.enabled
+    /// The enabled rules and their severities for one file, in `RULES` order.
+    pub fn enabled_for(&self, path: Option<&Path>) -> Vec<(&'static Rule, Severity)> {
+        let mut levels = self.levels.clone();
+        if let Some(path) = path {
+            for (globs, overrides) in &self.overrides {
+                if globs.matches(path) {
+                    levels.extend(overrides.iter().map(|(k, v)| (*k, *v)));
+                }
+            }
+        }
+        rules::RULES
             .iter()
-            .find(|(r, _)| r.name == rule.name)
-            .map(|(_, s)| *s)
+            .filter_map(|rule| {
+                levels
+                    .get(rule.name)
+                    .copied()
+                    .flatten()
+                    .map(|severity| (*rule, severity))
+            })
+            .collect()
     }
 }
 
@@ -109,7 +131,8 @@ fn route(response: &Response<'_>) -> Route {
 
 /// Checks the responses of one file, collecting its diagnostics and counts.
 pub struct FileChecker<'s> {
-    rules: &'s RuleSet,
+    contract: &'s Contract,
+    enabled: Vec<(&'static Rule, Severity)>,
     file: Arc<str>,
     pub diagnostics: Vec<Diagnostic>,
     pub summary: Summary,
@@ -120,9 +143,16 @@ pub struct FileChecker<'s> {
 }
 
 impl<'s> FileChecker<'s> {
-    pub fn new(rules: &'s RuleSet, file: Arc<str>, record_checked: bool) -> Self {
+    /// A checker for one file; `path` (when the file has one) selects `[[overrides]]`.
+    pub fn new(
+        rules: &'s RuleSet,
+        file: Arc<str>,
+        path: Option<&Path>,
+        record_checked: bool,
+    ) -> Self {
         Self {
-            rules,
+            contract: &rules.contract,
+            enabled: rules.enabled_for(path),
             file,
             checked: Vec::new(),
             record_checked,
@@ -197,12 +227,12 @@ impl Sink for FileChecker<'_> {
         }
         let facts = facts_for(response);
         let mut findings = std::mem::take(&mut self.findings);
-        for (rule, severity) in &self.rules.enabled {
+        for (rule, severity) in &self.enabled {
             let Some(check) = rule.check else { continue };
             if only_no_content && rule.name != "body-on-no-content" {
                 continue;
             }
-            check(&facts, &self.rules.contract, &mut findings);
+            check(&facts, self.contract, &mut findings);
             for finding in findings.drain(..) {
                 let diagnostic = self.diagnostic(finding, *severity, response);
                 self.diagnostics.push(diagnostic);
@@ -217,7 +247,12 @@ impl Sink for FileChecker<'_> {
     }
 
     fn malformed(&mut self, at: TextPos, response: usize, message: String) {
-        let Some(severity) = self.rules.severity(&rules::MALFORMED_CAPTURE) else {
+        let Some(severity) = self
+            .enabled
+            .iter()
+            .find(|(r, _)| r.name == rules::MALFORMED_CAPTURE.name)
+            .map(|(_, s)| *s)
+        else {
             return;
         };
         self.diagnostics.push(Diagnostic {

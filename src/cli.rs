@@ -25,6 +25,8 @@ pub enum Command {
         /// The rule's name, e.g. status-type-mismatch.
         name: String,
     },
+    /// Show the resolved configuration and where each value came from.
+    Config(ConfigArgs),
     /// Print a shell completion script to stdout.
     Completions {
         #[arg(value_enum)]
@@ -37,6 +39,32 @@ pub struct RulesArgs {
     /// Print one line per rule (name, default severity, summary) instead of every page.
     #[arg(long)]
     pub short: bool,
+}
+
+/// Flags that override errlint.toml; shared by `check` and `config`.
+#[derive(Debug, Default, clap::Args)]
+pub struct ConfigArgs {
+    /// Use this configuration file instead of discovering errlint.toml.
+    #[arg(long, value_name = "PATH")]
+    pub config: Option<PathBuf>,
+
+    /// Use this error schema instead of the configured or bundled one.
+    #[arg(long, value_name = "PATH")]
+    pub schema: Option<PathBuf>,
+
+    /// Check only HAR entries whose request URL (without query string) matches GLOB, and
+    /// then every one of them; repeatable. Replaces `urls` from errlint.toml.
+    #[arg(long = "url", value_name = "GLOB")]
+    pub urls: Vec<String>,
+
+    /// Skip files and folders matching GLOB (relative to the current directory); repeatable.
+    /// Replaces `exclude` from errlint.toml.
+    #[arg(long = "exclude", value_name = "GLOB")]
+    pub excludes: Vec<String>,
+
+    /// Fail when there are more than N warnings.
+    #[arg(long, value_name = "N")]
+    pub max_warnings: Option<usize>,
 }
 
 #[derive(Debug, clap::Args)]
@@ -67,19 +95,21 @@ pub struct CheckArgs {
     #[arg(long)]
     pub exit_zero: bool,
 
-    /// Fail when there are more than N warnings.
-    #[arg(long, value_name = "N")]
-    pub max_warnings: Option<usize>,
-
     /// The file name to report for stdin (`-`); also gives its format and, for a bare
     /// body, its status (e.g. get_customer.404.json).
     #[arg(long, value_name = "NAME")]
     pub stdin_filename: Option<String>,
 
-    /// Check only HAR entries whose request URL (without query string) matches GLOB, and
-    /// then every one of them; repeatable.
-    #[arg(long = "url", value_name = "GLOB")]
-    pub urls: Vec<String>,
+    /// Report only findings that are not in this baseline file.
+    #[arg(long, value_name = "FILE", conflicts_with = "write_baseline")]
+    pub baseline: Option<PathBuf>,
+
+    /// Record today's findings in FILE (sorted JSON, fit to commit) and exit 0.
+    #[arg(long, value_name = "FILE")]
+    pub write_baseline: Option<PathBuf>,
+
+    #[command(flatten)]
+    pub config: ConfigArgs,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]

@@ -4,8 +4,9 @@
 //! shared read-only by every rule on every thread.
 
 use std::collections::BTreeMap;
+use std::path::Path;
 
-use anyhow::{Context as _, Result};
+use anyhow::{Context as _, Result, bail};
 use serde_json::Value;
 
 /// The bundled schema of SPEC §1, compiled into the binary.
@@ -83,6 +84,87 @@ impl Contract {
     }
 }
 
+/// Compiles a schema file. Its `$ref`s may point only to files in the same folder: anything
+/// else (a URL, an absolute path, `../`) is refused before compiling, and the retriever
+/// serves only the files already read, so errlint never touches the network (SPEC §7).
+pub fn load_schema(path: &Path) -> Result<jsonschema::Validator> {
+    let shown = path.display();
+    let document = read_json(path).with_context(|| format!("cannot use the schema {shown}"))?;
+    let dir = path.parent().unwrap_or(Path::new("."));
+    let mut siblings: BTreeMap<String, Value> = BTreeMap::new();
+    let mut pending = vec![(shown.to_string(), document.clone())];
+    while let Some((from, schema)) = pending.pop() {
+        for reference in refs_in(&schema) {
+            let target = reference.split('#').next().unwrap_or("");
+            if target.is_empty() || siblings.contains_key(target) {
+                continue;
+            }
+            let beside = !target.contains([':', '/', '\\']) && target != ".." && target != ".";
+            if !beside {
+                bail!(
+                    "{from}: $ref {reference:?} is not a file beside the schema; a schema may refer only to files in its own folder (errlint never fetches schemas)"
+                );
+            }
+            let sibling = read_json(&dir.join(target))
+                .with_context(|| format!("{from}: $ref {reference:?}"))?;
+            pending.push((dir.join(target).display().to_string(), sibling.clone()));
+            siblings.insert(target.to_string(), sibling);
+        }
+    }
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "schema.json".into());
+    jsonschema::options()
+        .with_base_uri(format!("file:///errlint-schema/{name}"))
+        .with_retriever(Siblings(siblings))
+        .build(&document)
+        .map_err(|e| anyhow::anyhow!("{shown} is not a valid JSON Schema: {e}"))
+}
+
+fn read_json(path: &Path) -> Result<Value> {
+    let text =
+        std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
+    serde_json::from_str(&text).with_context(|| format!("{} is not JSON", path.display()))
+}
+
+/// Every `$ref` and `$dynamicRef` string in a schema document.
+fn refs_in(schema: &Value) -> Vec<String> {
+    let mut found = Vec::new();
+    let mut stack = vec![schema];
+    while let Some(value) = stack.pop() {
+        match value {
+            Value::Object(map) => {
+                for (key, v) in map {
+                    match (key.as_str(), v) {
+                        ("$ref" | "$dynamicRef", Value::String(r)) => found.push(r.clone()),
+                        _ => stack.push(v),
+                    }
+                }
+            }
+            Value::Array(items) => stack.extend(items),
+            _ => {}
+        }
+    }
+    found
+}
+
+/// Serves `$ref` targets from the files beside the schema, read beforehand; refuses all else.
+struct Siblings(BTreeMap<String, Value>);
+
+impl jsonschema::Retrieve for Siblings {
+    fn retrieve(
+        &self,
+        uri: &jsonschema::Uri<String>,
+    ) -> Result<Value, Box<dyn std::error::Error + Send + Sync>> {
+        let name = uri.as_str().rsplit('/').next().unwrap_or("");
+        self.0
+            .get(name)
+            .cloned()
+            .ok_or_else(|| format!("{} is not a file beside the schema", uri.as_str()).into())
+    }
+}
+
 impl Default for Contract {
     fn default() -> Self {
         // The bundled schema is part of the binary and tested below, not user input.
@@ -102,6 +184,39 @@ mod tests {
         let bad: Value =
             serde_json::json!({"code":"x","message":"","param":null,"type":"authentication"});
         assert!(!contract.schema.is_valid(&bad));
+    }
+
+    #[test]
+    fn schemas_may_refer_only_to_files_beside_them() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(
+            dir.path().join("common.json"),
+            r#"{"$defs": {"code": {"type": "string", "pattern": "^[a-z_]+$"}}}"#,
+        )
+        .unwrap();
+        let main = dir.path().join("error.json");
+        std::fs::write(
+            &main,
+            r#"{"type": "object", "properties": {"code": {"$ref": "common.json#/$defs/code"}}}"#,
+        )
+        .unwrap();
+        let validator = load_schema(&main).unwrap();
+        assert!(validator.is_valid(&serde_json::json!({"code": "ok_code"})));
+        assert!(!validator.is_valid(&serde_json::json!({"code": "Bad"})));
+        for reference in [
+            "http://127.0.0.1:9/x.json",
+            "file:///dev/zero",
+            "../outside.json",
+            "sub/x.json",
+            "/etc/passwd",
+        ] {
+            std::fs::write(&main, format!(r#"{{"$ref": "{reference}"}}"#)).unwrap();
+            let error = format!("{:#}", load_schema(&main).unwrap_err());
+            assert!(
+                error.contains("is not a file beside the schema"),
+                "{reference}: {error}"
+            );
+        }
     }
 
     #[test]

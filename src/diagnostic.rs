@@ -67,6 +67,10 @@ pub struct Summary {
     pub warnings: usize,
     /// Files found by a directory walk in no format errlint knows.
     pub unrecognized_files: usize,
+    /// Findings hidden because the baseline records them.
+    pub baselined: usize,
+    /// Baseline entries that no longer occur (the baseline can be refreshed).
+    pub baseline_stale: usize,
 }
 
 impl Summary {
@@ -78,6 +82,17 @@ impl Summary {
         self.errors += other.errors;
         self.warnings += other.warnings;
         self.unrecognized_files += other.unrecognized_files;
+        self.baselined += other.baselined;
+        self.baseline_stale += other.baseline_stale;
+    }
+
+    /// Counts errors and warnings again, after findings were removed.
+    pub fn recount(&mut self, diagnostics: &[Diagnostic]) {
+        self.errors = diagnostics
+            .iter()
+            .filter(|d| d.severity == crate::rules::Severity::Error)
+            .count();
+        self.warnings = diagnostics.len() - self.errors;
     }
 }
 

@@ -10,6 +10,8 @@ use std::sync::Arc;
 use anyhow::{Result, bail};
 use walkdir::WalkDir;
 
+use crate::settings::PathGlobs;
+
 /// Extensions a directory walk looks at.
 pub const WALKED_EXTENSIONS: [&str; 8] = [
     "har", "json", "jsonl", "ndjson", "http", "txt", "resp", "response",
@@ -36,8 +38,14 @@ pub struct Input {
     pub explicit: bool,
 }
 
-/// Resolves the command line's paths; no paths means the current directory.
-pub fn discover(paths: &[PathBuf], stdin_filename: Option<&str>) -> Result<Vec<Input>> {
+/// Resolves the command line's paths; no paths means the current directory. Files and
+/// folders matching `exclude` are left out, named or walked.
+pub fn discover(
+    paths: &[PathBuf],
+    stdin_filename: Option<&str>,
+    exclude: Option<&PathGlobs>,
+) -> Result<Vec<Input>> {
+    let excluded = |path: &Path| exclude.is_some_and(|globs| globs.matches(path));
     let missing: Vec<String> = paths
         .iter()
         .filter(|p| p.as_os_str() != "-" && std::fs::symlink_metadata(p).is_err())
@@ -69,8 +77,10 @@ pub fn discover(paths: &[PathBuf], stdin_filename: Option<&str>) -> Result<Vec<I
                 source: Source::Stdin,
                 explicit: true,
             });
+        } else if excluded(path) {
+            continue;
         } else if path.is_dir() {
-            walk(path, &mut inputs);
+            walk(path, &mut inputs, &excluded);
         } else {
             inputs.push(Input {
                 display: Arc::from(path.display().to_string()),
@@ -83,13 +93,14 @@ pub fn discover(paths: &[PathBuf], stdin_filename: Option<&str>) -> Result<Vec<I
     Ok(inputs)
 }
 
-fn walk(root: &Path, inputs: &mut Vec<Input>) {
+fn walk(root: &Path, inputs: &mut Vec<Input>, excluded: &dyn Fn(&Path) -> bool) {
     let walker = WalkDir::new(root)
         .follow_links(false)
         .sort_by_file_name()
         .into_iter()
         .filter_entry(|entry| {
-            entry.depth() == 0 || !entry.file_name().to_string_lossy().starts_with('.')
+            entry.depth() == 0
+                || !(entry.file_name().to_string_lossy().starts_with('.') || excluded(entry.path()))
         });
     for entry in walker {
         match entry {

@@ -68,14 +68,18 @@ pub fn table() -> String {
     out
 }
 
-/// The names closest to a mistyped one, for "did you mean".
+/// The rule name closest to a mistyped one, for "did you mean".
 pub fn closest_rule(name: &str) -> Option<&'static str> {
-    RULES
-        .iter()
-        .map(|r| (strsim_distance(name, r.name), r.name))
+    closest(name, RULES.iter().map(|r| r.name))
+}
+
+/// The candidate closest to a mistyped name, if any is close (edit distance up to 3).
+pub fn closest<'c>(name: &str, candidates: impl Iterator<Item = &'c str>) -> Option<&'c str> {
+    candidates
+        .map(|c| (strsim_distance(name, c), c))
         .filter(|(d, _)| *d <= 3)
         .min()
-        .map(|(_, n)| n)
+        .map(|(_, c)| c)
 }
 
 /// Levenshtein distance, small inputs only.

@@ -17,9 +17,11 @@ use std::path::Path;
 use anyhow::{Context as _, Result};
 use rayon::prelude::*;
 
+pub mod baseline;
 pub mod capture;
 pub mod check;
 pub mod cli;
+pub mod config;
 pub mod contract;
 pub mod diagnostic;
 pub mod discover;
@@ -75,6 +77,13 @@ pub fn run(cli: Cli, stdout: &mut dyn Write) -> Result<ExitStatus> {
             stdout.write_all(text.as_bytes())?;
             Ok(ExitStatus::Success)
         }
+        Command::Config(args) => {
+            let resolved = settings::Resolved::from_args(&args)?;
+            // Compiling proves the schema and globs work, as `check` would.
+            resolved.compile()?;
+            stdout.write_all(resolved.describe().as_bytes())?;
+            Ok(ExitStatus::Success)
+        }
         Command::Completions { shell } => {
             use clap::CommandFactory as _;
             clap_complete::generate(shell, &mut Cli::command(), "errlint", stdout);
@@ -99,14 +108,37 @@ fn check(args: &CheckArgs, stdout: &mut dyn Write) -> Result<ExitStatus> {
     let settings = Settings::resolve(args, io::stdout().is_terminal(), &|name| {
         std::env::var(name).ok()
     })?;
-    let mut inputs = discover::discover(&args.paths, args.stdin_filename.as_deref())?;
+    let mut inputs = discover::discover(
+        &args.paths,
+        args.stdin_filename.as_deref(),
+        settings.exclude.as_ref(),
+    )?;
     if let Some(report_path) = &args.output_file {
         // A report written inside a walked directory is never read back as a capture.
         inputs.retain(
             |input| !matches!(&input.source, Source::File(path) if same_file(path, report_path)),
         );
     }
-    let report = check_inputs(&inputs, &settings);
+    if let Some(path) = &args.write_baseline {
+        inputs.retain(|input| !matches!(&input.source, Source::File(p) if same_file(p, path)));
+    }
+    let baseline = args
+        .baseline
+        .as_deref()
+        .map(baseline::Baseline::load)
+        .transpose()?;
+    let mut report = check_inputs(&inputs, &settings);
+    if let Some(path) = &args.write_baseline {
+        let text = baseline::render(&report.diagnostics, path);
+        write_atomically(path, |out| out.write_all(text.as_bytes()))
+            .with_context(|| format!("cannot write the baseline {}", path.display()))?;
+    }
+    if let Some(baseline) = baseline {
+        let (known, stale) = baseline.apply(&mut report.diagnostics);
+        report.summary.baselined = known;
+        report.summary.baseline_stale = stale;
+        report.summary.recount(&report.diagnostics);
+    }
 
     let format = settings.output.format;
     let config = RenderConfig {
@@ -138,6 +170,10 @@ fn check(args: &CheckArgs, stdout: &mut dyn Write) -> Result<ExitStatus> {
         // A closed pipe (`errlint check … | head -1`) is the reader's choice, not a failure.
         Err(error) if error.kind() == io::ErrorKind::BrokenPipe => {}
         other => other?,
+    }
+    if args.write_baseline.is_some() {
+        // Recording today's findings is the point of the run, not a failure.
+        return Ok(ExitStatus::Success);
     }
     Ok(exit_status(&report.summary, &settings))
 }
@@ -190,7 +226,12 @@ fn check_input(
     settings: &Settings,
 ) -> (Vec<Diagnostic>, Summary, Vec<diagnostic::CheckedResponse>) {
     let record_checked = settings.output.format == cli::OutputFormat::Junit;
-    let mut checker = FileChecker::new(&settings.rules, input.display.clone(), record_checked);
+    let path = match &input.source {
+        Source::File(path) => Some(path.as_path()),
+        _ => None,
+    };
+    let mut checker =
+        FileChecker::new(&settings.rules, input.display.clone(), path, record_checked);
     let outcome = match &input.source {
         Source::Stdin => capture::load(
             io::stdin().lock(),

@@ -1,18 +1,354 @@
-//! Everything a run needs, resolved before the first capture is read: rules and contract,
-//! globs, output format and colour. A mistake here exits 2 before any output.
+//! Everything a run needs, resolved before the first capture is read: configuration file,
+//! flags, contract, rule levels, globs, output. A mistake here exits 2 before any output.
+//!
+//! Each resolved value remembers where it came from, so `errlint config` can show why a rule
+//! is on or off.
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+use std::path::{Component, Path, PathBuf};
 
 use anyhow::{Context as _, Result};
-use globset::{Glob, GlobSetBuilder};
+use globset::{GlobBuilder, GlobSet, GlobSetBuilder};
 
 use crate::capture::LoadOptions;
 use crate::check::RuleSet;
-use crate::cli::{CheckArgs, ColorChoice, OutputFormat};
-use crate::contract::Contract;
+use crate::cli::{CheckArgs, ColorChoice, ConfigArgs, OutputFormat};
+use crate::config::{self, ConfigFile, Level, StatusKey};
+use crate::contract::{self, Contract, DEFAULT_DOCUMENTED_STATUSES, StatusTypes};
+use crate::rules::{RULES, Severity};
+
+/// Where a setting's value came from.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Source {
+    Default,
+    File(PathBuf),
+    Flag(&'static str),
+}
+
+impl std::fmt::Display for Source {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Source::Default => f.write_str("default"),
+            Source::File(path) => write!(f, "{}", path.display()),
+            Source::Flag(flag) => write!(f, "{flag}"),
+        }
+    }
+}
+
+/// Path globs with the folder they are relative to.
+#[derive(Clone, Debug)]
+pub struct PathGlobs {
+    pub set: GlobSet,
+    pub base: PathBuf,
+}
+
+impl PathGlobs {
+    fn new(patterns: &[String], base: &Path, what: &str) -> Result<Self> {
+        let mut builder = GlobSetBuilder::new();
+        for pattern in patterns {
+            let glob = GlobBuilder::new(pattern)
+                .literal_separator(true)
+                .build()
+                .with_context(|| format!("{what}: {pattern:?} is not a valid glob"))?;
+            builder.add(glob);
+        }
+        Ok(Self {
+            set: builder
+                .build()
+                .with_context(|| format!("{what}: globs do not compile"))?,
+            base: absolute(base),
+        })
+    }
+
+    /// True when `path` (as given or found by a walk) matches, relative to the base folder.
+    pub fn matches(&self, path: &Path) -> bool {
+        let full = absolute(path);
+        match full.strip_prefix(&self.base) {
+            Ok(relative) => self.set.is_match(relative),
+            Err(_) => self.set.is_match(path),
+        }
+    }
+}
+
+/// A path made absolute against the current directory, `.` and `..` resolved lexically.
+pub fn absolute(path: &Path) -> PathBuf {
+    let joined = if path.is_absolute() {
+        path.to_path_buf()
+    } else {
+        std::env::current_dir().unwrap_or_default().join(path)
+    };
+    let mut out = PathBuf::new();
+    for component in joined.components() {
+        match component {
+            Component::CurDir => {}
+            Component::ParentDir => {
+                out.pop();
+            }
+            other => out.push(other),
+        }
+    }
+    out
+}
+
+/// The configuration in force, with provenance, before output concerns.
+pub struct Resolved {
+    pub config_file: Option<PathBuf>,
+    pub schema: (Option<PathBuf>, Source),
+    pub documented_statuses: (Vec<u16>, Source),
+    pub urls: (Vec<String>, Source),
+    pub exclude: (Vec<String>, Source),
+    pub rules: BTreeMap<&'static str, (Level, Source)>,
+    pub status_types: (StatusTypes, Source),
+    pub overrides: Vec<config::Override>,
+    pub max_warnings: (Option<usize>, Source),
+    /// The folder that configuration paths and globs are relative to.
+    pub base: PathBuf,
+}
+
+impl Resolved {
+    /// Reads errlint.toml (named or discovered from the current directory) and applies flags.
+    pub fn from_args(args: &ConfigArgs) -> Result<Self> {
+        let path = match &args.config {
+            Some(path) => {
+                anyhow::ensure!(path.is_file(), "--config {}: no such file", path.display());
+                Some(path.clone())
+            }
+            None => config::discover(Path::new(".")),
+        };
+        let file = path.as_deref().map(config::load).transpose()?;
+        Ok(Self::new(file, args))
+    }
+
+    fn new(file: Option<ConfigFile>, args: &ConfigArgs) -> Self {
+        let from_file = Source::File(file.as_ref().map(|f| f.path.clone()).unwrap_or_default());
+        let base = file
+            .as_ref()
+            .map_or_else(|| absolute(Path::new(".")), |f| absolute(f.dir()));
+        let pick = |flag: Option<_>, name: &'static str, configured: Option<_>, default| match (
+            flag, configured,
+        ) {
+            (Some(v), _) => (v, Source::Flag(name)),
+            (None, Some(v)) => (v, from_file.clone()),
+            (None, None) => (default, Source::Default),
+        };
+        let file_ref = file.as_ref();
+        let schema = match (&args.schema, file_ref.and_then(|f| f.schema.as_ref())) {
+            (Some(flag), _) => (Some(flag.clone()), Source::Flag("--schema")),
+            (None, Some(path)) => (
+                Some(
+                    file_ref
+                        .map_or_else(PathBuf::new, |f| f.dir().to_path_buf())
+                        .join(path),
+                ),
+                from_file.clone(),
+            ),
+            (None, None) => (None, Source::Default),
+        };
+        let non_empty = |v: &Vec<String>| (!v.is_empty()).then(|| v.clone());
+        let urls = pick(
+            non_empty(&args.urls),
+            "--url",
+            file_ref.and_then(|f| f.urls.clone()),
+            Vec::new(),
+        );
+        let exclude = pick(
+            non_empty(&args.excludes),
+            "--exclude",
+            file_ref.and_then(|f| f.exclude.clone()),
+            Vec::new(),
+        );
+        let documented = match file_ref.and_then(|f| f.documented_statuses.clone()) {
+            Some(statuses) => (statuses, from_file.clone()),
+            None => (DEFAULT_DOCUMENTED_STATUSES.to_vec(), Source::Default),
+        };
+        let max_warnings = match args.max_warnings {
+            Some(n) => (Some(n), Source::Flag("--max-warnings")),
+            None => (None, Source::Default),
+        };
+        let mut rules: BTreeMap<&'static str, (Level, Source)> = RULES
+            .iter()
+            .map(|r| (r.name, (Some(r.default_severity), Source::Default)))
+            .collect();
+        for (name, level) in file_ref.map(|f| f.rules.clone()).unwrap_or_default() {
+            rules.insert(name, (level, from_file.clone()));
+        }
+        let mut status_types = StatusTypes::default();
+        let mut types_source = Source::Default;
+        for (key, kind) in file_ref.map(|f| f.status_types.clone()).unwrap_or_default() {
+            types_source = from_file.clone();
+            match key {
+                StatusKey::Exact(code) => status_types.exact.insert(code, kind),
+                StatusKey::Class(class) => status_types.classes.insert(class, kind),
+            };
+        }
+        Self {
+            config_file: file.as_ref().map(|f| f.path.clone()),
+            schema,
+            documented_statuses: documented,
+            urls,
+            exclude,
+            rules,
+            status_types: (status_types, types_source),
+            overrides: file.map(|f| f.overrides).unwrap_or_default(),
+            max_warnings,
+            base,
+        }
+    }
+
+    /// Compiles the schema and globs into the rule set, load options and excludes.
+    pub fn compile(&self) -> Result<(RuleSet, LoadOptions, Option<PathGlobs>)> {
+        let schema = match &self.schema.0 {
+            Some(path) => contract::load_schema(path)?,
+            None => Contract::bundled()?.schema,
+        };
+        let contract = Contract {
+            schema,
+            documented_statuses: self.documented_statuses.0.clone(),
+            status_types: self.status_types.0.clone(),
+        };
+        let levels = self
+            .rules
+            .iter()
+            .map(|(name, (level, _))| (*name, *level))
+            .collect();
+        let overrides = self
+            .overrides
+            .iter()
+            .map(|o| {
+                Ok((
+                    PathGlobs::new(&o.paths, &self.base, "[[overrides]] paths")?,
+                    o.rules.clone(),
+                ))
+            })
+            .collect::<Result<Vec<_>>>()?;
+        let url_filter = if self.urls.0.is_empty() {
+            None
+        } else {
+            let mut builder = GlobSetBuilder::new();
+            for pattern in &self.urls.0 {
+                let what = if matches!(self.urls.1, Source::Flag(_)) {
+                    "--url"
+                } else {
+                    "urls"
+                };
+                builder.add(
+                    globset::Glob::new(pattern)
+                        .with_context(|| format!("{what} {pattern:?} is not a valid glob"))?,
+                );
+            }
+            Some(builder.build()?)
+        };
+        let exclude = if self.exclude.0.is_empty() {
+            None
+        } else {
+            // `--exclude` globs are relative to where errlint runs; the file's to the file.
+            let base = if matches!(self.exclude.1, Source::Flag(_)) {
+                absolute(Path::new("."))
+            } else {
+                self.base.clone()
+            };
+            Some(PathGlobs::new(&self.exclude.0, &base, "exclude")?)
+        };
+        Ok((
+            RuleSet {
+                contract,
+                levels,
+                overrides,
+            },
+            LoadOptions {
+                url_filter,
+                ..LoadOptions::default()
+            },
+            exclude,
+        ))
+    }
+
+    /// The text `errlint config` prints: TOML with the source of each value as a comment.
+    pub fn describe(&self) -> String {
+        let mut out = String::new();
+        match &self.config_file {
+            Some(path) => {
+                let _ = writeln!(out, "# configuration file: {}", path.display());
+            }
+            None => out.push_str("# no errlint.toml found: defaults and flags only\n"),
+        }
+        let line = |out: &mut String, key: &str, value: String, source: &Source| {
+            let _ = writeln!(out, "{:<52} # {source}", format!("{key} = {value}"));
+        };
+        let schema = self.schema.0.as_ref().map_or_else(
+            || "\"(bundled)\"".to_string(),
+            |p| format!("{:?}", p.display().to_string()),
+        );
+        line(&mut out, "schema", schema, &self.schema.1);
+        line(
+            &mut out,
+            "documented-statuses",
+            format!("{:?}", self.documented_statuses.0),
+            &self.documented_statuses.1,
+        );
+        line(&mut out, "urls", format!("{:?}", self.urls.0), &self.urls.1);
+        line(
+            &mut out,
+            "exclude",
+            format!("{:?}", self.exclude.0),
+            &self.exclude.1,
+        );
+        let max = self
+            .max_warnings
+            .0
+            .map_or_else(|| "\"(no limit)\"".to_string(), |n| n.to_string());
+        line(&mut out, "max-warnings", max, &self.max_warnings.1);
+        out.push_str("\n[rules]\n");
+        for rule in RULES {
+            if let Some((level, source)) = self.rules.get(rule.name) {
+                let level = match level {
+                    Some(Severity::Error) => "\"error\"",
+                    Some(Severity::Warning) => "\"warning\"",
+                    None => "\"off\"",
+                };
+                line(&mut out, rule.name, level.to_string(), source);
+            }
+        }
+        out.push_str("\n[status-types]\n");
+        let types = &self.status_types.0;
+        for (code, kind) in &types.exact {
+            line(
+                &mut out,
+                &format!("\"{code}\""),
+                format!("{kind:?}"),
+                &self.status_types.1,
+            );
+        }
+        for (class, kind) in &types.classes {
+            line(
+                &mut out,
+                &format!("\"{class}xx\""),
+                format!("{kind:?}"),
+                &self.status_types.1,
+            );
+        }
+        for o in &self.overrides {
+            out.push_str("\n[[overrides]]\n");
+            let _ = writeln!(out, "paths = {:?}", o.paths);
+            let rules: Vec<String> = o
+                .rules
+                .iter()
+                .map(|(name, level)| {
+                    format!("{name} = \"{}\"", level.map_or("off", Severity::as_str))
+                })
+                .collect();
+            let _ = writeln!(out, "rules = {{ {} }}", rules.join(", "));
+        }
+        out
+    }
+}
 
 /// The resolved settings of one `errlint check`.
 pub struct Settings {
     pub rules: RuleSet,
     pub load: LoadOptions,
+    pub exclude: Option<PathGlobs>,
     pub output: OutputSettings,
     pub exit_zero: bool,
     pub max_warnings: Option<usize>,
@@ -27,37 +363,26 @@ pub struct OutputSettings {
 }
 
 impl Settings {
-    /// Resolves the command line. `stdout_is_terminal` and the environment decide colour.
+    /// Resolves the command line and configuration. `stdout_is_terminal` and the environment
+    /// decide colour.
     pub fn resolve(
         args: &CheckArgs,
         stdout_is_terminal: bool,
         env: &dyn Fn(&str) -> Option<String>,
     ) -> Result<Self> {
-        let url_filter = if args.urls.is_empty() {
-            None
-        } else {
-            let mut builder = GlobSetBuilder::new();
-            for pattern in &args.urls {
-                builder.add(
-                    Glob::new(pattern)
-                        .with_context(|| format!("--url {pattern:?} is not a valid glob"))?,
-                );
-            }
-            Some(builder.build().context("--url globs do not compile")?)
-        };
+        let resolved = Resolved::from_args(&args.config)?;
+        let (rules, load, exclude) = resolved.compile()?;
         Ok(Self {
-            rules: RuleSet::defaults(Contract::bundled()?),
-            load: LoadOptions {
-                url_filter,
-                ..LoadOptions::default()
-            },
+            rules,
+            load,
+            exclude,
             output: OutputSettings {
                 format: args.output_format,
                 color: use_color(args.color, stdout_is_terminal, env),
                 quiet: args.quiet,
             },
             exit_zero: args.exit_zero,
-            max_warnings: args.max_warnings,
+            max_warnings: resolved.max_warnings.0,
         })
     }
 }
@@ -129,5 +454,48 @@ mod tests {
         ));
         assert!(!use_color(ColorChoice::Auto, false, &env(&[])));
         assert!(use_color(ColorChoice::Auto, true, &env(&[])));
+    }
+
+    #[test]
+    fn absolute_paths_resolve_dots_lexically() {
+        assert_eq!(absolute(Path::new("/a/./b/../c")), PathBuf::from("/a/c"));
+    }
+
+    #[test]
+    fn flags_win_over_the_file_and_the_file_over_defaults() {
+        let file = config::parse(
+            "urls = [\"https://a/*\"]\nexclude = [\"x/**\"]\n[rules]\ncode-format = \"off\"",
+            Path::new("/repo/errlint.toml"),
+        )
+        .unwrap();
+        let args = ConfigArgs {
+            urls: vec!["https://b/*".into()],
+            max_warnings: Some(3),
+            ..ConfigArgs::default()
+        };
+        let resolved = Resolved::new(Some(file), &args);
+        assert_eq!(
+            resolved.urls,
+            (vec!["https://b/*".to_string()], Source::Flag("--url"))
+        );
+        assert_eq!(
+            resolved.exclude,
+            (
+                vec!["x/**".to_string()],
+                Source::File(PathBuf::from("/repo/errlint.toml"))
+            )
+        );
+        assert_eq!(
+            resolved.rules["code-format"],
+            (None, Source::File(PathBuf::from("/repo/errlint.toml")))
+        );
+        assert_eq!(
+            resolved.rules["schema"],
+            (Some(Severity::Error), Source::Default)
+        );
+        assert_eq!(resolved.max_warnings.0, Some(3));
+        let text = resolved.describe();
+        assert!(text.contains("code-format = \"off\""), "{text}");
+        assert!(text.contains("# --url"), "{text}");
     }
 }

@@ -29,6 +29,8 @@ struct WireSummary {
     errors: usize,
     warnings: usize,
     unrecognized_files: usize,
+    baselined: usize,
+    baseline_stale: usize,
 }
 
 #[derive(Serialize)]
@@ -67,6 +69,8 @@ fn wire_summary(s: &Summary) -> WireSummary {
         errors: s.errors,
         warnings: s.warnings,
         unrecognized_files: s.unrecognized_files,
+        baselined: s.baselined,
+        baseline_stale: s.baseline_stale,
     }
 }
 
@@ -116,7 +120,7 @@ mod tests {
         assert_eq!(report["version"], 1);
         assert_eq!(
             report["summary"],
-            json!({"files": 2, "responses": 120, "checked": 80, "skipped": 40, "errors": 1, "warnings": 1, "unrecognized_files": 0})
+            json!({"files": 2, "responses": 120, "checked": 80, "skipped": 40, "errors": 1, "warnings": 1, "unrecognized_files": 0, "baselined": 0, "baseline_stale": 0})
         );
         let first = &report["diagnostics"][0];
         for (key, value) in [

@@ -54,6 +54,23 @@ pub fn summary_line(summary: &Summary) -> String {
         plural(summary.errors, "error"),
         plural(summary.warnings, "warning"),
     );
+    if summary.baselined > 0 || summary.baseline_stale > 0 {
+        line.push_str(&format!(
+            "; {} hidden by the baseline",
+            plural(summary.baselined, "finding")
+        ));
+        if summary.baseline_stale > 0 {
+            let entries = if summary.baseline_stale == 1 {
+                "entry"
+            } else {
+                "entries"
+            };
+            line.push_str(&format!(
+                ", {} baseline {entries} no longer found (refresh it with --write-baseline)",
+                summary.baseline_stale
+            ));
+        }
+    }
     if summary.unrecognized_files > 0 {
         line.push_str(&format!(
             "; {} in no known format skipped",
@@ -126,6 +143,8 @@ pub(crate) mod tests {
                 errors: 1,
                 warnings: 1,
                 unrecognized_files: 0,
+                baselined: 0,
+                baseline_stale: 0,
             },
             checked: Vec::new(),
         }

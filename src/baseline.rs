@@ -1,0 +1,150 @@
+//! Baselines: adopting errlint on captures that already break the contract (SPEC §4).
+//!
+//! A baseline records findings by file, response index, rule and pointer, never by line or
+//! column, so reformatting a capture keeps them matched. The file is sorted, pretty JSON with
+//! a trailing newline, so it diffs well and is fit to commit.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context as _, Result};
+use serde::{Deserialize, Serialize};
+
+use crate::diagnostic::Diagnostic;
+use crate::settings::absolute;
+
+/// The version of the baseline file's shape.
+const VERSION: u32 = 1;
+
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct BaselineFile {
+    version: u32,
+    findings: Vec<Entry>,
+}
+
+/// One recorded finding (with how many identical ones there were).
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Entry {
+    file: String,
+    response: usize,
+    rule: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pointer: Option<String>,
+    #[serde(default = "one", skip_serializing_if = "is_one")]
+    count: usize,
+}
+
+fn one() -> usize {
+    1
+}
+
+fn is_one(n: &usize) -> bool {
+    *n == 1
+}
+
+type Key = (String, usize, String, Option<String>);
+
+/// A loaded baseline, keyed for matching.
+pub struct Baseline {
+    dir: PathBuf,
+    remaining: BTreeMap<Key, usize>,
+}
+
+/// A file's name in a baseline: relative to the baseline's folder when it lies below it, so
+/// the baseline works from any working directory; `/` separators on every platform.
+fn key_path(file: &str, dir: &Path) -> String {
+    if file == "-" {
+        return file.to_string();
+    }
+    let full = absolute(Path::new(file));
+    match full.strip_prefix(dir) {
+        Ok(relative) => relative.to_string_lossy().replace('\\', "/"),
+        Err(_) => file.replace('\\', "/"),
+    }
+}
+
+fn key_of(d: &Diagnostic, dir: &Path) -> Key {
+    (
+        key_path(&d.file, dir),
+        d.response,
+        d.rule.to_string(),
+        d.pointer.clone(),
+    )
+}
+
+fn baseline_dir(path: &Path) -> PathBuf {
+    absolute(
+        path.parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or(Path::new(".")),
+    )
+}
+
+/// The baseline file's text for these findings.
+pub fn render(diagnostics: &[Diagnostic], path: &Path) -> String {
+    let dir = baseline_dir(path);
+    let mut counts: BTreeMap<Key, usize> = BTreeMap::new();
+    for d in diagnostics {
+        *counts.entry(key_of(d, &dir)).or_default() += 1;
+    }
+    let findings = counts
+        .into_iter()
+        .map(|((file, response, rule, pointer), count)| Entry {
+            file,
+            response,
+            rule,
+            pointer,
+            count,
+        })
+        .collect();
+    let mut text = serde_json::to_string_pretty(&BaselineFile {
+        version: VERSION,
+        findings,
+    })
+    .unwrap_or_default();
+    text.push('\n');
+    text
+}
+
+impl Baseline {
+    /// Reads a baseline file; a missing or malformed one is an error (exit 2).
+    pub fn load(path: &Path) -> Result<Self> {
+        let text = std::fs::read_to_string(path)
+            .with_context(|| format!("cannot read the baseline {}", path.display()))?;
+        let file: BaselineFile = serde_json::from_str(&text)
+            .with_context(|| format!("{} is not an errlint baseline", path.display()))?;
+        anyhow::ensure!(
+            file.version == VERSION,
+            "{}: baseline version {} is not supported (expected {VERSION})",
+            path.display(),
+            file.version
+        );
+        let mut remaining = BTreeMap::new();
+        for e in file.findings {
+            *remaining
+                .entry((e.file, e.response, e.rule, e.pointer))
+                .or_default() += e.count;
+        }
+        Ok(Self {
+            dir: baseline_dir(path),
+            remaining,
+        })
+    }
+
+    /// Removes the findings the baseline knows; returns how many were removed and how many
+    /// recorded findings no longer occur (stale).
+    pub fn apply(mut self, diagnostics: &mut Vec<Diagnostic>) -> (usize, usize) {
+        let before = diagnostics.len();
+        diagnostics.retain(|d| match self.remaining.get_mut(&key_of(d, &self.dir)) {
+            Some(left) if *left > 0 => {
+                *left -= 1;
+                false
+            }
+            _ => true,
+        });
+        let stale = self.remaining.values().sum();
+        (before - diagnostics.len(), stale)
+    }
+}
