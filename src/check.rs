@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 use std::path::Path;
 use std::sync::Arc;
 
-use crate::capture::Sink;
+use crate::capture::{Sink, SplitSink};
 use crate::config::Level;
 use crate::contract::Contract;
 use crate::diagnostic::{CheckedResponse, Diagnostic, RequestInfo, Summary};
@@ -203,6 +203,27 @@ impl<'s> FileChecker<'s> {
     }
 }
 
+impl SplitSink for FileChecker<'_> {
+    fn part(&self) -> Self {
+        Self {
+            contract: self.contract,
+            enabled: self.enabled.clone(),
+            file: self.file.clone(),
+            diagnostics: Vec::new(),
+            summary: Summary::default(),
+            checked: Vec::new(),
+            record_checked: self.record_checked,
+            findings: Vec::new(),
+        }
+    }
+
+    fn absorb(&mut self, part: Self) {
+        self.diagnostics.extend(part.diagnostics);
+        self.summary.add(&part.summary);
+        self.checked.extend(part.checked);
+    }
+}
+
 impl Sink for FileChecker<'_> {
     fn response(&mut self, response: &Response<'_>) {
         self.summary.responses += 1;
@@ -337,6 +358,23 @@ fn body_position(body: &Body<'_>, offset: usize) -> TextPos {
         OriginKind::JsonString(literal) => origin
             .file
             .position(origin.offset + raw_offset_in_literal(literal, offset)),
+        OriginKind::JsonMember {
+            container,
+            pointer,
+            decoded,
+        } => match find_pointer(container, pointer) {
+            Some(found) if found.span.len() >= 2 && !found.missing => {
+                let literal = &container[found.span.start + 1..found.span.end - 1];
+                let within = if decoded {
+                    0
+                } else {
+                    raw_offset_in_literal(literal, offset)
+                };
+                let raw = found.span.start + 1 + within;
+                origin.file.position(origin.offset + raw)
+            }
+            _ => origin.file.position(origin.offset),
+        },
         OriginKind::Decoded => origin.file.position(origin.offset),
     }
 }

@@ -233,12 +233,7 @@ fn check_input(
     let mut checker =
         FileChecker::new(&settings.rules, input.display.clone(), path, record_checked);
     let outcome = match &input.source {
-        Source::Stdin => capture::load(
-            io::stdin().lock(),
-            &input.file_name,
-            &settings.load,
-            &mut checker,
-        ),
+        Source::Stdin => capture::load(io::stdin(), &input.file_name, &settings.load, &mut checker),
         Source::File(path) => File::open(path)
             .and_then(|file| capture::load(file, &input.file_name, &settings.load, &mut checker)),
         Source::Unreadable(message) => Err(io::Error::other(message.clone())),

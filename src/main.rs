@@ -12,9 +12,15 @@ use errlint::render::escape::escape_line;
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    let mut stdout = io::stdout().lock();
+    // Buffered: a report is many small writes, and a line-buffered stdout would make each
+    // line a system call. `run` flushes before it returns.
+    let mut stdout = io::BufWriter::with_capacity(64 * 1024, io::stdout().lock());
     match errlint::run(cli, &mut stdout) {
-        Ok(status) => ExitCode::from(status.code() as u8),
+        Ok(status) => {
+            // A reader that went away (`| head`) is not an error of errlint's.
+            let _ = stdout.flush();
+            ExitCode::from(status.code() as u8)
+        }
         Err(error) => {
             let chain: Vec<String> = error
                 .chain()

@@ -55,6 +55,15 @@ pub enum OriginKind<'a> {
     /// The body is the value of a JSON string literal in the file: this is the raw text
     /// between the quotes, escapes and all.
     JsonString(&'a [u8]),
+    /// Like `JsonString`, but the literal is found only when a finding needs it: it is the
+    /// string at `pointer` in the JSON text `container` (which starts at `offset`). When the
+    /// body was `decoded` from that string (base64, decompression), findings point at the
+    /// string's start.
+    JsonMember {
+        container: &'a [u8],
+        pointer: &'static str,
+        decoded: bool,
+    },
     /// The body was decoded (base64, decompression, de-chunking): findings point at the
     /// start of what was decoded.
     Decoded,

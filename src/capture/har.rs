@@ -17,7 +17,11 @@ use serde_json::value::RawValue;
 
 use super::decode::{polly_hex_chunks, undo_codings};
 use super::scanner::{ScanError, ScanResult, Scanner};
-use super::{LoadOptions, Sink};
+use std::sync::mpsc;
+
+use rayon::prelude::*;
+
+use super::{LoadOptions, Sink, SplitSink};
 use crate::position::{SliceLocator, TextPos};
 use crate::response::{
     Body, BodyOrigin, Headers, OriginKind, Response, Status, is_json_media_type, redact_url,
@@ -40,7 +44,53 @@ struct Request<'a> {
     #[serde(borrow, default)]
     url: Option<Cow<'a, str>>,
     #[serde(borrow, default)]
-    headers: Option<Vec<Header<'a>>>,
+    headers: HeaderList<'a>,
+}
+
+/// Header names errlint reads; the others are parsed past without being kept, so most
+/// entries allocate nothing for their headers.
+const READ_HEADERS: [&str; 5] = [
+    "content-type",
+    "content-encoding",
+    "transfer-encoding",
+    "content-length",
+    "accept",
+];
+
+/// The headers of a HAR header list that errlint reads, as (name, value) text.
+#[derive(Default)]
+struct HeaderList<'a>(Vec<(Cow<'a, str>, Cow<'a, str>)>);
+
+impl<'de: 'a, 'a> Deserialize<'de> for HeaderList<'a> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Visit<'a>(std::marker::PhantomData<&'a ()>);
+        impl<'de: 'a, 'a> serde::de::Visitor<'de> for Visit<'a> {
+            type Value = HeaderList<'a>;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a list of {\"name\", \"value\"} headers")
+            }
+            fn visit_unit<E>(self) -> Result<Self::Value, E> {
+                Ok(HeaderList::default())
+            }
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(
+                self,
+                mut seq: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut kept = Vec::new();
+                while let Some(header) = seq.next_element::<Header<'de>>()? {
+                    if READ_HEADERS
+                        .iter()
+                        .any(|n| header.name.eq_ignore_ascii_case(n))
+                    {
+                        let value = header.text();
+                        kept.push((header.name, value));
+                    }
+                }
+                Ok(HeaderList(kept))
+            }
+        }
+        deserializer.deserialize_any(Visit(std::marker::PhantomData))
+    }
 }
 
 #[derive(Deserialize)]
@@ -75,7 +125,7 @@ struct HarResponse<'a> {
     #[serde(borrow, default)]
     status: Option<&'a RawValue>,
     #[serde(borrow, default)]
-    headers: Option<Vec<Header<'a>>>,
+    headers: HeaderList<'a>,
     #[serde(borrow, default)]
     content: Option<Content<'a>>,
 }
@@ -87,38 +137,131 @@ struct Content<'a> {
     #[serde(rename = "mimeType", borrow, default)]
     mime_type: Option<Cow<'a, str>>,
     #[serde(borrow, default)]
-    text: Option<&'a RawValue>,
+    text: Option<Cow<'a, str>>,
     #[serde(borrow, default)]
     encoding: Option<Cow<'a, str>>,
 }
 
-/// Loads a HAR whose scanner stands just after the root's `"log":`. Everything goes to the
-/// sink; nothing is returned.
-pub fn load<R: Read>(scanner: &mut Scanner<R>, options: &LoadOptions, sink: &mut dyn Sink) {
-    let mut next_index = 0;
-    if let Err(error) =
-        load_log(scanner, options, sink, &mut next_index).and_then(|()| finish_root(scanner))
-    {
-        let (at, message) = match error {
-            ScanError::Syntax { at, message } => (at, message),
-            ScanError::Io(error) => (
-                scanner.position(),
-                format!("the file could not be read: {error}"),
-            ),
-        };
-        sink.malformed(
-            at,
-            next_index,
-            format!("{message} (HAR read up to entry {next_index})"),
-        );
+/// Where a HAR entry keeps its body text.
+const TEXT_POINTER: &str = "/response/content/text";
+
+/// Entry bytes gathered for one worker: about this many bytes per batch.
+const BATCH_BYTES: usize = 1 << 20;
+
+/// Consecutive entries copied out of the scanner's buffer, to be checked on another thread.
+struct Batch {
+    first_index: usize,
+    bytes: Vec<u8>,
+    /// Each entry's end in `bytes` and its position in the file.
+    entries: Vec<(usize, TextPos)>,
+}
+
+impl Batch {
+    fn new(first_index: usize) -> Self {
+        Self {
+            first_index,
+            bytes: Vec::new(),
+            entries: Vec::new(),
+        }
+    }
+
+    fn push(&mut self, entry: &[u8], at: TextPos) {
+        self.bytes.extend_from_slice(entry);
+        self.entries.push((self.bytes.len(), at));
+    }
+
+    fn run<S: Sink>(&self, options: &LoadOptions, sink: &mut S) {
+        let mut start = 0;
+        for (i, (end, at)) in self.entries.iter().enumerate() {
+            entry(
+                &self.bytes[start..*end],
+                *at,
+                self.first_index + i,
+                options,
+                sink,
+            );
+            start = *end;
+        }
     }
 }
 
-fn load_log<R: Read>(
+/// Loads a HAR whose scanner stands just after the root's `"log":`. Everything goes to the
+/// sink; nothing is returned.
+///
+/// One thread scans (reading, finding entry boundaries, counting lines) while the others
+/// parse and check batches of entries; batches are merged back in file order, and the
+/// bounded channel keeps memory to a few batches whatever the file's size.
+pub fn load<R: Read + Send, S: SplitSink>(
     scanner: &mut Scanner<R>,
     options: &LoadOptions,
-    sink: &mut dyn Sink,
-    next_index: &mut usize,
+    sink: &mut S,
+) {
+    let workers = rayon::current_num_threads().max(1);
+    let (result, next_index) = std::thread::scope(|scope| {
+        let (batches, received) = mpsc::sync_channel::<Batch>(workers * 2);
+        let producer = scope.spawn(move || {
+            let mut batch = Batch::new(0);
+            let mut next_index = 0;
+            let result = load_log(scanner, &mut |bytes, at| {
+                batch.push(bytes, at);
+                next_index += 1;
+                if batch.bytes.len() >= BATCH_BYTES {
+                    let full = std::mem::replace(&mut batch, Batch::new(next_index));
+                    // The receiver only goes away if checking stopped; scanning may stop too.
+                    let _ = batches.send(full);
+                }
+            })
+            .and_then(|()| finish_root(scanner));
+            if !batch.entries.is_empty() {
+                let _ = batches.send(batch);
+            }
+            let error = result.err().map(|error| match error {
+                ScanError::Syntax { at, message } => (at, message),
+                ScanError::Io(error) => (
+                    scanner.position(),
+                    format!("the file could not be read: {error}"),
+                ),
+            });
+            (error, next_index)
+        });
+        let mut group = Vec::with_capacity(workers);
+        while let Ok(first) = received.recv() {
+            group.clear();
+            group.push(first);
+            while group.len() < workers {
+                match received.try_recv() {
+                    Ok(batch) => group.push(batch),
+                    Err(_) => break,
+                }
+            }
+            let mut parts: Vec<S> = group.iter().map(|_| sink.part()).collect();
+            parts
+                .par_iter_mut()
+                .zip(group.par_iter())
+                .for_each(|(part, batch)| batch.run(options, part));
+            for part in parts {
+                sink.absorb(part);
+            }
+        }
+        // The scanning thread only returns values; a panic there is a bug worth surfacing.
+        producer
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+    });
+    if let Some((at, message)) = result {
+        let note = match next_index {
+            0 => String::new(),
+            1 => "; the entry before it was checked".to_string(),
+            n => format!("; the {n} entries before it were checked"),
+        };
+        sink.malformed(at, next_index, format!("{message}{note}"));
+    }
+}
+
+/// Walks the `log` object, handing each entry's bytes and position to `on_entry`.
+fn load_log<R: Read>(
+    scanner: &mut Scanner<R>,
+    on_entry: &mut dyn FnMut(&[u8], TextPos),
 ) -> ScanResult<()> {
     match scanner.peek_token()? {
         Some(b'{') => scanner.bump(),
@@ -141,7 +284,7 @@ fn load_log<R: Read>(
             if key == "entries" && scanner.peek_token()? == Some(b'[') {
                 saw_entries = true;
                 scanner.bump();
-                load_entries(scanner, options, sink, next_index)?;
+                load_entries(scanner, on_entry)?;
             } else {
                 skip_checked(scanner, &format!("\"log.{key}\""))?;
             }
@@ -162,9 +305,7 @@ fn load_log<R: Read>(
 
 fn load_entries<R: Read>(
     scanner: &mut Scanner<R>,
-    options: &LoadOptions,
-    sink: &mut dyn Sink,
-    next_index: &mut usize,
+    on_entry: &mut dyn FnMut(&[u8], TextPos),
 ) -> ScanResult<()> {
     if scanner.peek_token()? == Some(b']') {
         scanner.bump();
@@ -172,8 +313,7 @@ fn load_entries<R: Read>(
     }
     loop {
         let (bytes, at) = scanner.value()?;
-        entry(bytes, at, *next_index, options, sink);
-        *next_index += 1;
+        on_entry(bytes, at);
         if !scanner.next_or_close(b']', "after a HAR entry")? {
             return Ok(());
         }
@@ -224,7 +364,7 @@ fn serde_offset(bytes: &[u8], error: &serde_json::Error) -> usize {
 }
 
 /// Parses one entry and hands its response to the sink.
-fn entry(bytes: &[u8], at: TextPos, index: usize, options: &LoadOptions, sink: &mut dyn Sink) {
+fn entry<S: Sink>(bytes: &[u8], at: TextPos, index: usize, options: &LoadOptions, sink: &mut S) {
     let locator = SliceLocator {
         text: bytes,
         base: at,
@@ -264,17 +404,7 @@ fn entry(bytes: &[u8], at: TextPos, index: usize, options: &LoadOptions, sink: &
         .as_ref()
         .and_then(|r| r.url.as_deref())
         .map(redact_url);
-    let headers = Headers(
-        har_response
-            .headers
-            .unwrap_or_default()
-            .into_iter()
-            .map(|h| {
-                let value = h.text();
-                (h.name, value)
-            })
-            .collect(),
-    );
+    let headers = Headers(har_response.headers.0);
     let content = har_response.content;
     let content_type = content
         .as_ref()
@@ -291,9 +421,13 @@ fn entry(bytes: &[u8], at: TextPos, index: usize, options: &LoadOptions, sink: &
         None => {
             let accept_json = request
                 .as_ref()
-                .and_then(|r| r.headers.as_ref())
-                .and_then(|hs| hs.iter().find(|h| h.name.eq_ignore_ascii_case("accept")))
-                .is_some_and(|h| h.text().to_ascii_lowercase().contains("json"));
+                .and_then(|r| {
+                    r.headers
+                        .0
+                        .iter()
+                        .find(|(name, _)| name.eq_ignore_ascii_case("accept"))
+                })
+                .is_some_and(|(_, value)| value.to_ascii_lowercase().contains("json"));
             content_type.as_deref().is_some_and(is_json_media_type)
                 || entry
                     .resource_type
@@ -310,17 +444,18 @@ fn entry(bytes: &[u8], at: TextPos, index: usize, options: &LoadOptions, sink: &
     let decoded;
     // Browsers fill a 304 entry's content from their cache: it says nothing about what the
     // 304 carried on the wire, so it is treated as not captured.
-    let text = content
-        .as_ref()
-        .and_then(|c| c.text)
-        .filter(|_| !matches!(status, Status::Code(304)));
+    let (text, encoding, size) = match content {
+        Some(c) => (c.text, c.encoding, c.size),
+        None => (None, None, None),
+    };
+    let text = text.filter(|_| !matches!(status, Status::Code(304)));
     let body = match text {
         None if matches!(status, Status::Code(304)) => None,
         None => {
             // No text: an empty body when the tool says its size is 0 or the server sent
             // `Content-Length: 0` (Chromium records an empty body as aborted, size -1);
             // otherwise the tool did not store the body.
-            let size = content.as_ref().and_then(|c| c.size).unwrap_or(-1.0);
+            let size = size.unwrap_or(-1.0);
             let empty_on_wire = headers
                 .get("content-length")
                 .is_some_and(|v| v.trim() == "0");
@@ -333,22 +468,15 @@ fn entry(bytes: &[u8], at: TextPos, index: usize, options: &LoadOptions, sink: &
                 },
             })
         }
-        Some(raw) => {
-            let literal_offset = raw.get().as_ptr() as usize - bytes.as_ptr() as usize + 1;
-            let literal = &raw.get().as_bytes()[1..raw.get().len().saturating_sub(1)];
-            let text: Cow<'_, str> = match serde_json::from_str(raw.get()) {
-                Ok(text) => text,
-                Err(_) => {
-                    return malformed(
-                        sink,
-                        literal_offset,
-                        format!("HAR entry {index}: \"content.text\" is not a string"),
-                    );
-                }
+        Some(text) => {
+            // Where the text sits is found again only if a finding needs it (rare), so the
+            // common path parses the entry once.
+            let literal_offset = match &text {
+                Cow::Borrowed(s) => s.as_ptr() as usize - bytes.as_ptr() as usize,
+                Cow::Owned(_) => 0,
             };
-            let base64 = content
-                .as_ref()
-                .and_then(|c| c.encoding.as_deref())
+            let base64 = encoding
+                .as_deref()
                 .is_some_and(|e| e.eq_ignore_ascii_case("base64"));
             let mut stored: Cow<'_, [u8]> = match text {
                 Cow::Borrowed(s) => Cow::Borrowed(s.as_bytes()),
@@ -391,16 +519,25 @@ fn entry(bytes: &[u8], at: TextPos, index: usize, options: &LoadOptions, sink: &
                     );
                 }
             }
-            let kind = if transformed {
-                OriginKind::Decoded
+            let kind = match (transformed, &stored) {
+                // Without escapes the text is borrowed from the entry: the body is verbatim.
+                (false, Cow::Borrowed(_)) => OriginKind::Verbatim,
+                _ => OriginKind::JsonMember {
+                    container: bytes,
+                    pointer: TEXT_POINTER,
+                    decoded: transformed,
+                },
+            };
+            let offset = if matches!(kind, OriginKind::Verbatim) {
+                literal_offset
             } else {
-                OriginKind::JsonString(literal)
+                0
             };
             Some(Body {
                 bytes: stored,
                 origin: BodyOrigin {
                     file: &locator,
-                    offset: literal_offset,
+                    offset,
                     kind,
                 },
             })

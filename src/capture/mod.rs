@@ -30,6 +30,15 @@ pub trait Sink {
     fn malformed(&mut self, at: TextPos, response: usize, message: String);
 }
 
+/// A sink that can hand out empty parts for work done on other threads and take their
+/// results back, in order. Only the HAR loader splits (one big file, many entries).
+pub trait SplitSink: Sink + Send + Sized {
+    /// An empty sink of the same kind, for a later stretch of the same file.
+    fn part(&self) -> Self;
+    /// Takes in a part's results; parts are absorbed in file order.
+    fn absorb(&mut self, part: Self);
+}
+
 /// What loading needs to know beyond the bytes.
 #[derive(Clone, Debug)]
 pub struct LoadOptions {
@@ -66,11 +75,11 @@ fn claims_json(extension: &str) -> bool {
 /// Loads one capture. `file_name` (the last path component) gives the extension and, for
 /// bare bodies, the status. Read errors partway become malformed findings; only an error
 /// before the first byte is returned.
-pub fn load(
-    mut reader: impl Read,
+pub fn load<S: SplitSink>(
+    mut reader: impl Read + Send,
     file_name: &str,
     options: &LoadOptions,
-    sink: &mut dyn Sink,
+    sink: &mut S,
 ) -> io::Result<Outcome> {
     let extension = file_name
         .rsplit_once('.')
@@ -135,11 +144,11 @@ pub fn load(
 
 /// A JSON object: a HAR when it has a `log` member, else a whole document. The object's
 /// members are retained while no `log` has been seen, so a small non-HAR object is read once.
-fn har_or_document<R: Read>(
+fn har_or_document<R: Read + Send, S: SplitSink>(
     mut scanner: Scanner<R>,
     document: &document::Document<'_>,
     options: &LoadOptions,
-    sink: &mut dyn Sink,
+    sink: &mut S,
 ) {
     let found_log = (|| -> Result<bool, ScanError> {
         scanner.peek_token()?;
