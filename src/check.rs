@@ -91,6 +91,23 @@ fn body_state(response: &Response<'_>) -> BodyState {
             .content_type
             .as_deref()
             .is_some_and(is_json_media_type);
+    // Most success bodies only need to be valid: checking that without building a tree is
+    // several times cheaper. A body that mentions "message" may be an error object under a
+    // 2xx (error-body-on-success), so it gets the full parse.
+    let success = response
+        .status
+        .valid_code()
+        .is_some_and(|c| (200..300).contains(&c));
+    if success && memchr::memmem::find(bytes, b"\"message\"").is_none() {
+        return match serde_json::from_slice::<serde::de::IgnoredAny>(bytes) {
+            Ok(_) => BodyState::ValidJson,
+            Err(error) if claims_json => BodyState::InvalidJson {
+                offset: bom + offset_of(bytes, error.line(), error.column()),
+                message: rules::strip_position(&error),
+            },
+            Err(_) => BodyState::NotJson,
+        };
+    }
     match serde_json::from_slice(bytes) {
         Ok(value) => BodyState::Json(value),
         Err(error) if claims_json => BodyState::InvalidJson {
@@ -129,6 +146,16 @@ fn route(response: &Response<'_>) -> Route {
     }
 }
 
+/// What the chosen report shows beyond the diagnostics themselves, so nothing else is kept:
+/// a big HAR's findings stay small when no excerpt will be shown.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct ReportNeeds {
+    /// Every checked response (JUnit's test cases).
+    pub checked_responses: bool,
+    /// The body excerpt under each finding (human output).
+    pub excerpts: bool,
+}
+
 /// Checks the responses of one file, collecting its diagnostics and counts.
 pub struct FileChecker<'s> {
     contract: &'s Contract,
@@ -136,9 +163,9 @@ pub struct FileChecker<'s> {
     file: Arc<str>,
     pub diagnostics: Vec<Diagnostic>,
     pub summary: Summary,
-    /// Checked responses, recorded only when `record_checked` is set (JUnit lists them).
+    /// Checked responses, recorded only when the report lists them (JUnit).
     pub checked: Vec<CheckedResponse>,
-    record_checked: bool,
+    report: ReportNeeds,
     findings: Vec<Finding>,
 }
 
@@ -148,14 +175,14 @@ impl<'s> FileChecker<'s> {
         rules: &'s RuleSet,
         file: Arc<str>,
         path: Option<&Path>,
-        record_checked: bool,
+        report: ReportNeeds,
     ) -> Self {
         Self {
             contract: &rules.contract,
             enabled: rules.enabled_for(path),
             file,
             checked: Vec::new(),
-            record_checked,
+            report,
             diagnostics: Vec::new(),
             summary: Summary {
                 files: 1,
@@ -183,8 +210,9 @@ impl<'s> FileChecker<'s> {
         finding: Finding,
         severity: Severity,
         response: &Response<'_>,
+        request: &Option<Arc<RequestInfo>>,
     ) -> Diagnostic {
-        let located = locate(&finding.anchor, response);
+        let located = locate(&finding.anchor, response, self.report.excerpts);
         Diagnostic {
             rule: finding.rule.name,
             severity,
@@ -195,8 +223,9 @@ impl<'s> FileChecker<'s> {
             response: response.index,
             pointer: located.pointer,
             status: response.status.code(),
-            request: request_info(response),
-            label: finding.label,
+            request: request.clone(),
+            // Only the human format draws labels under excerpts.
+            label: finding.label.filter(|_| self.report.excerpts),
             help: finding.help,
             excerpt: located.excerpt,
         }
@@ -212,9 +241,23 @@ impl SplitSink for FileChecker<'_> {
             diagnostics: Vec::new(),
             summary: Summary::default(),
             checked: Vec::new(),
-            record_checked: self.record_checked,
+            report: self.report,
             findings: Vec::new(),
         }
+    }
+
+    fn reserve(&mut self, diagnostics: usize) {
+        self.diagnostics.reserve_exact(diagnostics);
+    }
+
+    fn diagnostic_count(&self) -> usize {
+        self.diagnostics.len()
+    }
+
+    fn shrink(&mut self) {
+        self.diagnostics.shrink_to_fit();
+        self.checked.shrink_to_fit();
+        self.findings = Vec::new();
     }
 
     fn absorb(&mut self, part: Self) {
@@ -236,7 +279,7 @@ impl Sink for FileChecker<'_> {
             Route::All => false,
         };
         self.summary.checked += 1;
-        if self.record_checked {
+        if self.report.checked_responses {
             self.checked.push(CheckedResponse {
                 file: self.file.clone(),
                 response: response.index,
@@ -248,6 +291,8 @@ impl Sink for FileChecker<'_> {
         }
         let facts = facts_for(response);
         let mut findings = std::mem::take(&mut self.findings);
+        // Shared by every finding on this response, and built only if there is one.
+        let mut request = None;
         for (rule, severity) in &self.enabled {
             let Some(check) = rule.check else { continue };
             if only_no_content && rule.name != "body-on-no-content" {
@@ -255,7 +300,8 @@ impl Sink for FileChecker<'_> {
             }
             check(&facts, self.contract, &mut findings);
             for finding in findings.drain(..) {
-                let diagnostic = self.diagnostic(finding, *severity, response);
+                let request = request.get_or_insert_with(|| request_info(response).map(Arc::new));
+                let diagnostic = self.diagnostic(finding, *severity, response, request);
                 self.diagnostics.push(diagnostic);
             }
         }
@@ -311,7 +357,7 @@ struct Located {
 }
 
 /// Resolves an anchor to a file position and, for body anchors, an excerpt.
-fn locate(anchor: &Anchor, response: &Response<'_>) -> Located {
+fn locate(anchor: &Anchor, response: &Response<'_>, with_excerpt: bool) -> Located {
     let at_response = Located {
         position: response.start,
         pointer: None,
@@ -338,15 +384,17 @@ fn locate(anchor: &Anchor, response: &Response<'_>) -> Located {
             (span, Some(pointer.clone()))
         }
     };
-    let start_line = body_position(body, 0).line;
-    let verbatim = matches!(body.origin.kind, OriginKind::Verbatim);
-    let excerpt = excerpt(&body.bytes, span.clone(), |n| {
-        verbatim.then(|| start_line.saturating_add(n as u32))
+    let excerpt = with_excerpt.then(|| {
+        let start_line = body_position(body, 0).line;
+        let verbatim = matches!(body.origin.kind, OriginKind::Verbatim);
+        excerpt(&body.bytes, span.clone(), |n| {
+            verbatim.then(|| start_line.saturating_add(n as u32))
+        })
     });
     Located {
         position: body_position(body, span.start),
         pointer,
-        excerpt: Some(excerpt),
+        excerpt,
     }
 }
 

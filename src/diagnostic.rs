@@ -31,7 +31,8 @@ pub struct Diagnostic {
     /// RFC 6901 pointer into the body, when the finding is about a part of it.
     pub pointer: Option<String>,
     pub status: Option<i64>,
-    pub request: Option<RequestInfo>,
+    /// Shared by all findings on one response.
+    pub request: Option<Arc<RequestInfo>>,
     pub label: Option<String>,
     pub help: Option<String>,
     pub excerpt: Option<Excerpt>,

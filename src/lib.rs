@@ -214,7 +214,12 @@ pub fn check_inputs(inputs: &[Input], settings: &Settings) -> Report {
         .collect();
     let mut report = Report::default();
     for (diagnostics, summary, checked) in results {
-        report.diagnostics.extend(diagnostics);
+        // The first file's findings are moved, not copied: one big HAR is one big list.
+        if report.diagnostics.is_empty() {
+            report.diagnostics = diagnostics;
+        } else {
+            report.diagnostics.extend(diagnostics);
+        }
         report.summary.add(&summary);
         report.checked.extend(checked);
     }
@@ -225,13 +230,17 @@ fn check_input(
     input: &Input,
     settings: &Settings,
 ) -> (Vec<Diagnostic>, Summary, Vec<diagnostic::CheckedResponse>) {
-    let record_checked = settings.output.format == cli::OutputFormat::Junit;
+    let format = settings.output.format;
+    let needs = check::ReportNeeds {
+        checked_responses: format == cli::OutputFormat::Junit,
+        // Human output shows excerpts, on stdout or beside a report file.
+        excerpts: format == cli::OutputFormat::Human || settings.output.to_file,
+    };
     let path = match &input.source {
         Source::File(path) => Some(path.as_path()),
         _ => None,
     };
-    let mut checker =
-        FileChecker::new(&settings.rules, input.display.clone(), path, record_checked);
+    let mut checker = FileChecker::new(&settings.rules, input.display.clone(), path, needs);
     let outcome = match &input.source {
         Source::Stdin => capture::load(io::stdin(), &input.file_name, &settings.load, &mut checker),
         Source::File(path) => File::open(path)

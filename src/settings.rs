@@ -358,6 +358,8 @@ pub struct Settings {
 #[derive(Clone, Copy, Debug)]
 pub struct OutputSettings {
     pub format: OutputFormat,
+    /// The report goes to `--output-file`, and the human report to stdout.
+    pub to_file: bool,
     pub color: bool,
     pub quiet: bool,
 }
@@ -378,6 +380,7 @@ impl Settings {
             exclude,
             output: OutputSettings {
                 format: args.output_format,
+                to_file: args.output_file.is_some(),
                 color: use_color(args.color, stdout_is_terminal, env),
                 quiet: args.quiet,
             },

@@ -19,8 +19,6 @@ use super::decode::{polly_hex_chunks, undo_codings};
 use super::scanner::{ScanError, ScanResult, Scanner};
 use std::sync::mpsc;
 
-use rayon::prelude::*;
-
 use super::{LoadOptions, Sink, SplitSink};
 use crate::position::{SliceLocator, TextPos};
 use crate::response::{
@@ -43,8 +41,9 @@ struct Request<'a> {
     method: Option<Cow<'a, str>>,
     #[serde(borrow, default)]
     url: Option<Cow<'a, str>>,
+    /// Read only when an entry's selection depends on its `Accept` header.
     #[serde(borrow, default)]
-    headers: HeaderList<'a>,
+    headers: Option<&'a RawValue>,
 }
 
 /// Header names errlint reads; the others are parsed past without being kept, so most
@@ -146,7 +145,7 @@ struct Content<'a> {
 const TEXT_POINTER: &str = "/response/content/text";
 
 /// Entry bytes gathered for one worker: about this many bytes per batch.
-const BATCH_BYTES: usize = 1 << 20;
+const BATCH_BYTES: usize = 256 * 1024;
 
 /// Consecutive entries copied out of the scanner's buffer, to be checked on another thread.
 struct Batch {
@@ -186,69 +185,26 @@ impl Batch {
 }
 
 /// Loads a HAR whose scanner stands just after the root's `"log":`. Everything goes to the
-/// sink; nothing is returned.
-///
-/// One thread scans (reading, finding entry boundaries, counting lines) while the others
-/// parse and check batches of entries; batches are merged back in file order, and the
-/// bounded channel keeps memory to a few batches whatever the file's size.
+/// sink; nothing is returned. `small` says the whole file is already in the scanner's buffer.
 pub fn load<R: Read + Send, S: SplitSink>(
     scanner: &mut Scanner<R>,
     options: &LoadOptions,
     sink: &mut S,
+    small: bool,
 ) {
-    let workers = rayon::current_num_threads().max(1);
-    let (result, next_index) = std::thread::scope(|scope| {
-        let (batches, received) = mpsc::sync_channel::<Batch>(workers * 2);
-        let producer = scope.spawn(move || {
-            let mut batch = Batch::new(0);
-            let mut next_index = 0;
-            let result = load_log(scanner, &mut |bytes, at| {
-                batch.push(bytes, at);
-                next_index += 1;
-                if batch.bytes.len() >= BATCH_BYTES {
-                    let full = std::mem::replace(&mut batch, Batch::new(next_index));
-                    // The receiver only goes away if checking stopped; scanning may stop too.
-                    let _ = batches.send(full);
-                }
-            })
-            .and_then(|()| finish_root(scanner));
-            if !batch.entries.is_empty() {
-                let _ = batches.send(batch);
-            }
-            let error = result.err().map(|error| match error {
-                ScanError::Syntax { at, message } => (at, message),
-                ScanError::Io(error) => (
-                    scanner.position(),
-                    format!("the file could not be read: {error}"),
-                ),
-            });
-            (error, next_index)
-        });
-        let mut group = Vec::with_capacity(workers);
-        while let Ok(first) = received.recv() {
-            group.clear();
-            group.push(first);
-            while group.len() < workers {
-                match received.try_recv() {
-                    Ok(batch) => group.push(batch),
-                    Err(_) => break,
-                }
-            }
-            let mut parts: Vec<S> = group.iter().map(|_| sink.part()).collect();
-            parts
-                .par_iter_mut()
-                .zip(group.par_iter())
-                .for_each(|(part, batch)| batch.run(options, part));
-            for part in parts {
-                sink.absorb(part);
-            }
-        }
-        // The scanning thread only returns values; a panic there is a bug worth surfacing.
-        producer
-            .join()
-            .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
-    });
-    if let Some((at, message)) = result {
+    let (error, next_index) = if small {
+        // A file that fits in one read: threads would cost more than they save.
+        let mut next_index = 0;
+        let result = load_log(scanner, &mut |bytes, at| {
+            entry(bytes, at, next_index, options, sink);
+            next_index += 1;
+        })
+        .and_then(|()| finish_root(scanner));
+        (result.err().map(|e| describe(e, scanner)), next_index)
+    } else {
+        load_parallel(scanner, options, sink)
+    };
+    if let Some((at, message)) = error {
         let note = match next_index {
             0 => String::new(),
             1 => "; the entry before it was checked".to_string(),
@@ -256,6 +212,88 @@ pub fn load<R: Read + Send, S: SplitSink>(
         };
         sink.malformed(at, next_index, format!("{message}{note}"));
     }
+}
+
+fn describe<R: Read>(error: ScanError, scanner: &mut Scanner<R>) -> (TextPos, String) {
+    match error {
+        ScanError::Syntax { at, message } => (at, message),
+        ScanError::Io(error) => (
+            scanner.position(),
+            format!("the file could not be read: {error}"),
+        ),
+    }
+}
+
+/// One thread scans (reading, finding entry boundaries, counting lines) and hands batches
+/// to worker threads, which parse and check them as they come; the parts are merged back
+/// in file order at the end. The bounded channel keeps memory to a few batches.
+fn load_parallel<R: Read + Send, S: SplitSink>(
+    scanner: &mut Scanner<R>,
+    options: &LoadOptions,
+    sink: &mut S,
+) -> (Option<(TextPos, String)>, usize) {
+    let workers = std::thread::available_parallelism().map_or(2, |n| n.get());
+    let (batches, received) = mpsc::sync_channel::<(usize, Batch)>(workers * 2);
+    let received = std::sync::Mutex::new(received);
+    let (result, mut parts) = std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..workers)
+            .map(|_| {
+                let received = &received;
+                let blank = sink.part();
+                scope.spawn(move || {
+                    let mut done = Vec::new();
+                    loop {
+                        // Hold the lock only to take the next batch, never while checking.
+                        let next = received
+                            .lock()
+                            .map_err(|_| ())
+                            .and_then(|r| r.recv().map_err(|_| ()));
+                        let Ok((number, batch)) = next else { break };
+                        let mut part = blank.part();
+                        batch.run(options, &mut part);
+                        part.shrink();
+                        done.push((number, part));
+                    }
+                    done
+                })
+            })
+            .collect();
+        let mut batch = Batch::new(0);
+        let mut next_index = 0;
+        let mut number = 0;
+        let result = load_log(scanner, &mut |bytes, at| {
+            batch.push(bytes, at);
+            next_index += 1;
+            if batch.bytes.len() >= BATCH_BYTES {
+                let full = std::mem::replace(&mut batch, Batch::new(next_index));
+                // Workers only stop when the channel closes, so a send cannot fail.
+                let _ = batches.send((number, full));
+                number += 1;
+            }
+        })
+        .and_then(|()| finish_root(scanner));
+        if !batch.entries.is_empty() {
+            let _ = batches.send((number, batch));
+        }
+        drop(batches);
+        let error = result.err().map(|e| describe(e, scanner));
+        let mut parts = Vec::new();
+        for handle in handles {
+            // Workers only return values; a panic there is a bug worth surfacing as one.
+            parts.extend(
+                handle
+                    .join()
+                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
+            );
+        }
+        ((error, next_index), parts)
+    });
+    parts.sort_by_key(|(number, _)| *number);
+    sink.reserve(parts.iter().map(|(_, part)| part.diagnostic_count()).sum());
+    for (_, part) in parts {
+        sink.absorb(part);
+    }
+    result
 }
 
 /// Walks the `log` object, handing each entry's bytes and position to `on_entry`.
@@ -419,21 +457,25 @@ fn entry<S: Sink>(bytes: &[u8], at: TextPos, index: usize, options: &LoadOptions
     let selected = match &options.url_filter {
         Some(globs) => url.as_deref().is_some_and(|u| globs.is_match(u)),
         None => {
-            let accept_json = request
-                .as_ref()
-                .and_then(|r| {
-                    r.headers
-                        .0
-                        .iter()
-                        .find(|(name, _)| name.eq_ignore_ascii_case("accept"))
-                })
-                .is_some_and(|(_, value)| value.to_ascii_lowercase().contains("json"));
+            // Only parsed when the cheaper tests below have not already decided.
+            let accept_json = || {
+                request
+                    .as_ref()
+                    .and_then(|r| r.headers)
+                    .and_then(|raw| serde_json::from_str::<HeaderList<'_>>(raw.get()).ok())
+                    .is_some_and(|headers| {
+                        headers.0.iter().any(|(name, value)| {
+                            name.eq_ignore_ascii_case("accept")
+                                && value.to_ascii_lowercase().contains("json")
+                        })
+                    })
+            };
             content_type.as_deref().is_some_and(is_json_media_type)
                 || entry
                     .resource_type
                     .as_deref()
                     .is_some_and(|t| t == "xhr" || t == "fetch")
-                || (matches!(status, Status::Code(400..=599)) && accept_json)
+                || (matches!(status, Status::Code(400..=599)) && accept_json())
         }
     };
     if !selected {

@@ -37,6 +37,12 @@ pub trait SplitSink: Sink + Send + Sized {
     fn part(&self) -> Self;
     /// Takes in a part's results; parts are absorbed in file order.
     fn absorb(&mut self, part: Self);
+    /// Makes room for this many more findings, so absorbing parts does not overshoot.
+    fn reserve(&mut self, findings: usize);
+    /// How many findings the sink holds.
+    fn diagnostic_count(&self) -> usize;
+    /// Gives back spare capacity: a part waits, finished, until all are merged.
+    fn shrink(&mut self);
 }
 
 /// What loading needs to know beyond the bytes.
@@ -124,8 +130,10 @@ pub fn load<S: SplitSink>(
     }
     match first.map(|i| content[i]) {
         Some(b'{') => {
+            // A short first read means the whole file is in hand.
+            let small = prefix.len() < SNIFF_BYTES;
             let scanner = Scanner::with_prefix(reader, prefix.split_off(bom), start);
-            har_or_document(scanner, &document, options, sink);
+            har_or_document(scanner, small, &document, options, sink);
             Ok(Outcome::Loaded)
         }
         Some(_) if content[first.unwrap_or(0)..].starts_with(b"HTTP/") => {
@@ -146,6 +154,7 @@ pub fn load<S: SplitSink>(
 /// members are retained while no `log` has been seen, so a small non-HAR object is read once.
 fn har_or_document<R: Read + Send, S: SplitSink>(
     mut scanner: Scanner<R>,
+    small: bool,
     document: &document::Document<'_>,
     options: &LoadOptions,
     sink: &mut S,
@@ -170,7 +179,7 @@ fn har_or_document<R: Read + Send, S: SplitSink>(
     match found_log {
         Ok(true) => {
             scanner.release();
-            har::load(&mut scanner, options, sink);
+            har::load(&mut scanner, options, sink, small);
         }
         // Not a HAR, or broken before any `log`: the whole text is one document, which
         // the document loader parses (and reports) properly.

@@ -218,31 +218,61 @@ impl<R: Read> Scanner<R> {
 
     /// Moves past one value, refilling as needed.
     fn skip_value(&mut self) -> ScanResult<()> {
-        let mut depth = 0usize;
-        loop {
-            let Some(byte) = self.peek()? else {
+        match self.peek()? {
+            None => {
                 return Err(
                     self.error("unexpected end of file inside a value (is the file truncated?)")
                 );
-            };
-            match byte {
-                b'"' => self.skip_string()?,
-                b'{' | b'[' => {
-                    depth += 1;
-                    self.pos += 1;
-                }
-                b'}' | b']' => {
-                    if depth == 0 {
-                        return Err(self.error("unexpected closing bracket"));
-                    }
-                    depth -= 1;
-                    self.pos += 1;
-                }
-                b',' | b':' | b' ' | b'\t' | b'\r' | b'\n' if depth > 0 => self.pos += 1,
-                _ => self.skip_scalar()?,
             }
-            if depth == 0 {
-                return Ok(());
+            Some(b'"') => return self.skip_string(),
+            Some(b'{' | b'[') => {}
+            Some(b'}' | b']') => return Err(self.error("unexpected closing bracket")),
+            Some(_) => return self.skip_scalar(),
+        }
+        let mut depth = 0usize;
+        loop {
+            // The hot loop: buffered bytes only, no calls, strings skipped with memchr.
+            let buf = &self.buf[..self.end];
+            let mut i = self.pos;
+            let mut string_at = None;
+            while i < buf.len() {
+                match buf[i] {
+                    b'"' => match find_string_end(buf, i) {
+                        Some(after) => {
+                            i = after;
+                            continue;
+                        }
+                        None => {
+                            // The string runs past the buffer: the slow path refills.
+                            string_at = Some(i);
+                            break;
+                        }
+                    },
+                    b'{' | b'[' => depth += 1,
+                    b'}' | b']' => {
+                        depth -= 1;
+                        if depth == 0 {
+                            self.pos = i + 1;
+                            return Ok(());
+                        }
+                    }
+                    _ => {}
+                }
+                i += 1;
+            }
+            match string_at {
+                Some(at) => {
+                    self.pos = at;
+                    self.skip_string()?;
+                }
+                None => {
+                    self.pos = i;
+                    if !self.fill()? {
+                        return Err(self.error(
+                            "unexpected end of file inside a value (is the file truncated?)",
+                        ));
+                    }
+                }
             }
         }
     }
@@ -318,6 +348,22 @@ impl<R: Read> Scanner<R> {
             None => Err(self.error(format!(
                 "unexpected end of file {what} (is the file truncated?)"
             ))),
+        }
+    }
+}
+
+/// Where the string starting at `buf[quote]` ends (the index after its closing quote), if
+/// that lies within `buf`.
+fn find_string_end(buf: &[u8], quote: usize) -> Option<usize> {
+    let mut i = quote + 1;
+    loop {
+        let found = i + memchr2(b'"', b'\\', buf.get(i..)?)?;
+        if buf[found] == b'"' {
+            return Some(found + 1);
+        }
+        i = found + 2; // past the backslash and the character it escapes
+        if i > buf.len() {
+            return None;
         }
     }
 }

@@ -17,7 +17,16 @@ const VERSION: u32 = 1;
 struct WireReport<'r> {
     version: u32,
     summary: WireSummary,
-    diagnostics: Vec<WireDiagnostic<'r>>,
+    diagnostics: WireDiagnostics<'r>,
+}
+
+/// The diagnostics, serialised one by one as they are read: no second list in memory.
+struct WireDiagnostics<'r>(&'r [Diagnostic]);
+
+impl Serialize for WireDiagnostics<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_seq(self.0.iter().map(wire_diagnostic))
+    }
 }
 
 #[derive(Serialize)]
@@ -98,7 +107,7 @@ impl Render for Json {
         let wire = WireReport {
             version: VERSION,
             summary: wire_summary(&report.summary),
-            diagnostics: report.diagnostics.iter().map(wire_diagnostic).collect(),
+            diagnostics: WireDiagnostics(&report.diagnostics),
         };
         serde_json::to_writer_pretty(&mut *out, &wire)?;
         writeln!(out)

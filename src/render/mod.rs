@@ -102,10 +102,10 @@ pub(crate) mod tests {
             response: 41,
             pointer: Some("/type".into()),
             status: Some(429),
-            request: Some(RequestInfo {
+            request: Some(Arc::new(RequestInfo {
                 method: Some("GET".into()),
                 url: Some("https://api.example.com/v1/orders".into()),
-            }),
+            })),
             label: Some("expected \"rate_limit\"".into()),
             help: Some("set \"type\" to \"rate_limit\"".into()),
             excerpt: Some(Excerpt {

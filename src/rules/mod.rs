@@ -111,6 +111,9 @@ pub enum BodyState {
     Empty,
     /// The body parsed as JSON.
     Json(Value),
+    /// A success body that is valid JSON but was not built into a `Value`: it cannot be an
+    /// error object (it has no `"message"`), and no other rule reads a 2xx body's fields.
+    ValidJson,
     /// The body claims to be JSON but does not parse; `offset` is where parsing failed.
     InvalidJson { message: String, offset: usize },
     /// The body neither is nor claims to be JSON (an HTML page, plain text).
