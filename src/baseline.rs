@@ -70,7 +70,7 @@ fn key_of(d: &Diagnostic, dir: &Path) -> Key {
         key_path(&d.file, dir),
         d.response,
         d.rule.to_string(),
-        d.pointer.clone(),
+        d.pointer.as_deref().map(str::to_string),
     )
 }
 

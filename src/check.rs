@@ -44,6 +44,18 @@ impl RuleSet {
 
     /// The enabled rules and their severities for one file, in `RULES` order.
     pub fn enabled_for(&self, path: Option<&Path>) -> Vec<(&'static Rule, Severity)> {
+        if self.overrides.is_empty() {
+            return rules::RULES
+                .iter()
+                .filter_map(|rule| {
+                    self.levels
+                        .get(rule.name)
+                        .copied()
+                        .flatten()
+                        .map(|severity| (*rule, severity))
+                })
+                .collect();
+        }
         let mut levels = self.levels.clone();
         if let Some(path) = path {
             for (globs, overrides) in &self.overrides {
@@ -86,7 +98,9 @@ fn body_state(response: &Response<'_>) -> BodyState {
         .unwrap_or(&body.bytes);
     let bom = body.bytes.len() - bytes.len();
     let first = bytes.iter().find(|b| !b.is_ascii_whitespace());
-    let claims_json = matches!(first, Some(b'{' | b'['))
+    // A leading `{` or `[` claims JSON only in text: base64-decoded image bytes may start
+    // with 0x7B by chance.
+    let claims_json = (matches!(first, Some(b'{' | b'[')) && looks_like_text(bytes))
         || response
             .content_type
             .as_deref()
@@ -115,6 +129,15 @@ fn body_state(response: &Response<'_>) -> BodyState {
             message: rules::strip_position(&error),
         },
         Err(_) => BodyState::NotJson,
+    }
+}
+
+/// True when the start of a body is UTF-8 text (a character cut at the limit is fine).
+fn looks_like_text(bytes: &[u8]) -> bool {
+    let head = &bytes[..bytes.len().min(1024)];
+    match std::str::from_utf8(head) {
+        Ok(_) => true,
+        Err(error) => error.error_len().is_none(),
     }
 }
 
@@ -352,7 +375,7 @@ fn request_info(response: &Response<'_>) -> Option<RequestInfo> {
 
 struct Located {
     position: TextPos,
-    pointer: Option<String>,
+    pointer: Option<std::borrow::Cow<'static, str>>,
     excerpt: Option<crate::excerpt::Excerpt>,
 }
 

@@ -4,6 +4,7 @@
 //! renderers stay pure functions of the `Report`. The stable json wire shape lives with the
 //! json renderer, not here.
 
+use std::borrow::Cow;
 use std::sync::Arc;
 
 use crate::excerpt::Excerpt;
@@ -29,12 +30,13 @@ pub struct Diagnostic {
     /// 0-based index of the response inside its file.
     pub response: usize,
     /// RFC 6901 pointer into the body, when the finding is about a part of it.
-    pub pointer: Option<String>,
+    /// Mostly a constant (`/type`), so shared rather than allocated per finding.
+    pub pointer: Option<Cow<'static, str>>,
     pub status: Option<i64>,
     /// Shared by all findings on one response.
     pub request: Option<Arc<RequestInfo>>,
-    pub label: Option<String>,
-    pub help: Option<String>,
+    pub label: Option<Cow<'static, str>>,
+    pub help: Option<Cow<'static, str>>,
     pub excerpt: Option<Excerpt>,
 }
 

@@ -127,7 +127,11 @@ fn check(args: &CheckArgs, stdout: &mut dyn Write) -> Result<ExitStatus> {
         .as_deref()
         .map(baseline::Baseline::load)
         .transpose()?;
-    let mut report = check_inputs(&inputs, &settings);
+    let progress = progress_bar(&inputs, &settings);
+    let mut report = check_inputs(&inputs, &settings, progress.as_ref());
+    if let Some(bar) = progress {
+        bar.finish_and_clear();
+    }
     if let Some(path) = &args.write_baseline {
         let text = baseline::render(&report.diagnostics, path);
         write_atomically(path, |out| out.write_all(text.as_bytes()))
@@ -206,11 +210,52 @@ fn write_atomically(
     Ok(())
 }
 
-/// Checks every input (in parallel) and assembles the report in input order.
-pub fn check_inputs(inputs: &[Input], settings: &Settings) -> Report {
+/// A progress bar on stderr for long runs when a person is watching: stderr is a terminal,
+/// the report is for people, and no CI system is running us (CI sets `CI`).
+fn progress_bar(inputs: &[Input], settings: &Settings) -> Option<indicatif::ProgressBar> {
+    /// Below this much input a run is over before a bar would help.
+    const WORTH_A_BAR: u64 = 64 * 1024 * 1024;
+    let for_people = matches!(
+        settings.output.format,
+        cli::OutputFormat::Human | cli::OutputFormat::Concise
+    );
+    if !for_people
+        || settings.output.quiet
+        || !io::stderr().is_terminal()
+        || std::env::var_os("CI").is_some()
+    {
+        return None;
+    }
+    let total: u64 = inputs
+        .iter()
+        .filter_map(|input| match &input.source {
+            Source::File(path) => std::fs::metadata(path).ok().map(|m| m.len()),
+            _ => None,
+        })
+        .sum();
+    if total < WORTH_A_BAR {
+        return None;
+    }
+    let bar = indicatif::ProgressBar::new(total);
+    let style = indicatif::ProgressStyle::with_template(
+        "{bar:30} {bytes}/{total_bytes} {binary_bytes_per_sec} eta {eta}",
+    )
+    .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar());
+    bar.set_style(style);
+    bar.enable_steady_tick(std::time::Duration::from_millis(200));
+    Some(bar)
+}
+
+/// Checks every input (in parallel) and assembles the report in input order. `progress`
+/// counts the bytes read.
+pub fn check_inputs(
+    inputs: &[Input],
+    settings: &Settings,
+    progress: Option<&indicatif::ProgressBar>,
+) -> Report {
     let results: Vec<_> = inputs
         .par_iter()
-        .map(|input| check_input(input, settings))
+        .map(|input| check_input(input, settings, progress))
         .collect();
     let mut report = Report::default();
     for (diagnostics, summary, checked) in results {
@@ -229,6 +274,7 @@ pub fn check_inputs(inputs: &[Input], settings: &Settings) -> Report {
 fn check_input(
     input: &Input,
     settings: &Settings,
+    progress: Option<&indicatif::ProgressBar>,
 ) -> (Vec<Diagnostic>, Summary, Vec<diagnostic::CheckedResponse>) {
     let format = settings.output.format;
     let needs = check::ReportNeeds {
@@ -243,8 +289,15 @@ fn check_input(
     let mut checker = FileChecker::new(&settings.rules, input.display.clone(), path, needs);
     let outcome = match &input.source {
         Source::Stdin => capture::load(io::stdin(), &input.file_name, &settings.load, &mut checker),
-        Source::File(path) => File::open(path)
-            .and_then(|file| capture::load(file, &input.file_name, &settings.load, &mut checker)),
+        Source::File(path) => File::open(path).and_then(|file| match progress {
+            Some(bar) => capture::load(
+                bar.wrap_read(file),
+                &input.file_name,
+                &settings.load,
+                &mut checker,
+            ),
+            None => capture::load(file, &input.file_name, &settings.load, &mut checker),
+        }),
         Source::Unreadable(message) => Err(io::Error::other(message.clone())),
     };
     match outcome {

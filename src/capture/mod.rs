@@ -91,7 +91,9 @@ pub fn load<S: SplitSink>(
         .rsplit_once('.')
         .map(|(_, e)| e.to_ascii_lowercase())
         .unwrap_or_default();
-    let mut prefix = Vec::with_capacity(SNIFF_BYTES);
+    // Grown as read: most captures are far smaller than the sniffing limit, and a large
+    // buffer per file costs more to allocate and free than the file costs to read.
+    let mut prefix = Vec::with_capacity(8 * 1024);
     (&mut reader)
         .take(SNIFF_BYTES as u64)
         .read_to_end(&mut prefix)?;
@@ -132,6 +134,10 @@ pub fn load<S: SplitSink>(
         Some(b'{') => {
             // A short first read means the whole file is in hand.
             let small = prefix.len() < SNIFF_BYTES;
+            if small && memchr::memmem::find(content, b"\"log\"").is_none() {
+                // No `"log"` anywhere: not a HAR, so straight to the document loader.
+                return Ok(document.load(content, start, sink, true));
+            }
             let scanner = Scanner::with_prefix(reader, prefix.split_off(bom), start);
             har_or_document(scanner, small, &document, options, sink);
             Ok(Outcome::Loaded)

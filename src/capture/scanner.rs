@@ -111,6 +111,11 @@ impl<R: Read> Scanner<R> {
         self.counted_pos
     }
 
+    /// Bytes the scanner holds in memory: what bounds a streamed HAR's footprint.
+    pub fn buffer_capacity(&self) -> usize {
+        self.buf.capacity()
+    }
+
     /// The file position of the next byte.
     pub fn position(&mut self) -> TextPos {
         self.position_at(self.pos)
@@ -432,6 +437,33 @@ mod tests {
     fn deep_nesting_is_counted_not_recursed() {
         let deep = format!("[{}{}]", "[".repeat(200_000), "]".repeat(200_000));
         assert_eq!(values(&deep).unwrap().len(), 1);
+    }
+
+    #[test]
+    fn memory_follows_the_largest_value_not_the_input() {
+        // 40 MB of small values, then one of 1 MB: the buffer holds a chunk plus the
+        // largest value, never the input.
+        let small = "{\"a\":\"0123456789\"},".repeat(2_000_000);
+        let big = format!("\"{}\"", "x".repeat(1 << 20));
+        let text = format!("[{small}{big}]");
+        let mut s = Scanner::new(text.as_bytes(), TextPos::START);
+        s.expect(b'[', "'['").unwrap();
+        let mut count = 0;
+        loop {
+            s.value().unwrap();
+            count += 1;
+            // Growth doubles, so the bound is twice the largest value plus the read size.
+            assert!(
+                s.buffer_capacity() <= 2 * ((1 << 20) + 2 * READ_CHUNK),
+                "buffer grew to {}",
+                s.buffer_capacity()
+            );
+            if !s.next_or_close(b']', "").unwrap() {
+                break;
+            }
+        }
+        assert_eq!(count, 2_000_001);
+        assert!(text.len() > 10 * s.buffer_capacity());
     }
 
     #[test]

@@ -55,6 +55,14 @@ mod tests {
     }
 
     #[test]
+    fn binary_that_happens_to_start_with_a_brace_does_not_claim_json() {
+        let mut png = response(200, "");
+        png.content_type = Some(std::borrow::Cow::Borrowed("image/png"));
+        png.body.as_mut().unwrap().bytes = std::borrow::Cow::Borrowed(b"{\x89\xff\xfe binary");
+        assert!(run(&INVALID_JSON, &png).is_empty());
+    }
+
+    #[test]
     fn quiet_on_valid_and_empty_bodies() {
         assert!(summary(&run(&INVALID_JSON, &response(400, "{\"a\":1}"))).is_empty());
         assert!(run(&INVALID_JSON, &response(400, "")).is_empty());

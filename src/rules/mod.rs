@@ -6,6 +6,7 @@
 //! new file plus one line in `RULES`; the file name, the rule name, the config key and the docs
 //! page all share one spelling (`status_type_mismatch.rs` ↔ `status-type-mismatch`).
 
+use std::borrow::Cow;
 use std::fmt;
 
 use serde_json::Value;
@@ -171,7 +172,7 @@ pub enum Anchor {
     BodyOffset(usize),
     /// A JSON Pointer into the body (RFC 6901). A pointer to a member that is absent
     /// points at the object that should hold it.
-    Pointer(String),
+    Pointer(Cow<'static, str>),
 }
 
 /// One problem a rule found in one response.
@@ -181,9 +182,9 @@ pub struct Finding {
     pub message: String,
     pub anchor: Anchor,
     /// A short label under the pointed-at text, e.g. `expected "rate_limit"`.
-    pub label: Option<String>,
+    pub label: Option<Cow<'static, str>>,
     /// How to fix it, shown on a separate line.
-    pub help: Option<String>,
+    pub help: Option<Cow<'static, str>>,
 }
 
 impl Finding {
@@ -197,12 +198,12 @@ impl Finding {
         }
     }
 
-    pub fn label(mut self, label: impl Into<String>) -> Self {
+    pub fn label(mut self, label: impl Into<Cow<'static, str>>) -> Self {
         self.label = Some(label.into());
         self
     }
 
-    pub fn help(mut self, help: impl Into<String>) -> Self {
+    pub fn help(mut self, help: impl Into<Cow<'static, str>>) -> Self {
         self.help = Some(help.into());
         self
     }
@@ -294,7 +295,7 @@ pub(crate) mod testing {
             .iter()
             .map(|f| {
                 let at = match &f.anchor {
-                    Anchor::Pointer(p) => p.clone(),
+                    Anchor::Pointer(p) => p.to_string(),
                     other => format!("{other:?}"),
                 };
                 (at, f.message.clone())

@@ -37,7 +37,7 @@ fn check(facts: &Facts<'_, '_>, contract: &Contract, out: &mut Vec<Finding>) {
             Finding::new(
                 &SCHEMA,
                 format!("error body must be a JSON object, found {}", kind_of(body)),
-                Anchor::Pointer(String::new()),
+                Anchor::Pointer(String::new().into()),
             )
             .label("expected an object")
             .help("send an object with type, code, message and param"),
@@ -71,7 +71,7 @@ fn describe(at: &str, kind: &ValidationErrorKind, instance: &Value, fallback: &s
                     "missing required field {}",
                     serde_json::to_string(name).unwrap_or_default()
                 ),
-                Anchor::Pointer(format!("{at}/{}", pointer_token(name))),
+                Anchor::Pointer(format!("{at}/{}", pointer_token(name)).into()),
             )
             .label(format!("this object has no {name:?}"))
             .help(format!(
@@ -85,7 +85,7 @@ fn describe(at: &str, kind: &ValidationErrorKind, instance: &Value, fallback: &s
                 type_names(kind),
                 kind_of(instance)
             ),
-            Anchor::Pointer(at.to_string()),
+            Anchor::Pointer(at.to_string().into()),
         )
         .label(format!("expected {}", type_names(kind))),
         ValidationErrorKind::Enum { options } => {
@@ -103,21 +103,21 @@ fn describe(at: &str, kind: &ValidationErrorKind, instance: &Value, fallback: &s
                     "{field} must be one of {allowed}, found {}",
                     short(instance)
                 ),
-                Anchor::Pointer(at.to_string()),
+                Anchor::Pointer(at.to_string().into()),
             )
             .label("not an allowed value")
         }
         ValidationErrorKind::MinLength { limit: 1 } => Finding::new(
             &SCHEMA,
             format!("{field} must not be empty"),
-            Anchor::Pointer(at.to_string()),
+            Anchor::Pointer(at.to_string().into()),
         )
         .label("empty")
         .help("say in a short sentence what went wrong"),
         _ => Finding::new(
             &SCHEMA,
             format!("{field}: {fallback}"),
-            Anchor::Pointer(at.to_string()),
+            Anchor::Pointer(at.to_string().into()),
         ),
     }
 }
