@@ -157,6 +157,29 @@ pub fn is_json_media_type(content_type: &str) -> bool {
     essence == "application/json" || (essence.contains('/') && essence.ends_with("+json"))
 }
 
+/// The media type of a Content-Type value (`text/html` of `text/html; charset=utf-8`), for
+/// messages. Parameters are dropped and anything that is not a plain `type/subtype` token
+/// is withheld, because header values never leave errlint (SPEC §7).
+pub fn media_type_for_display(content_type: &str) -> Option<String> {
+    let essence = content_type
+        .split(';')
+        .next()
+        .unwrap_or("")
+        .trim()
+        .to_ascii_lowercase();
+    let token = |part: &str| {
+        !part.is_empty()
+            && part.len() <= 40
+            && part
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b"!#$&^_.+-".contains(&b))
+    };
+    match essence.split_once('/') {
+        Some((kind, sub)) if token(kind) && token(sub) => Some(essence),
+        _ => None,
+    }
+}
+
 /// Strips the query string, fragment and any `user:password@` from a URL, so that reports
 /// never carry tokens passed in URLs (SPEC §7).
 pub fn redact_url(url: &str) -> String {
@@ -185,6 +208,20 @@ mod tests {
         assert!(!is_json_media_type("text/html"));
         assert!(!is_json_media_type("application/jsonp"));
         assert!(!is_json_media_type("+json"));
+    }
+
+    #[test]
+    fn media_types_are_shown_without_parameters_or_oddities() {
+        assert_eq!(
+            media_type_for_display("Text/HTML; charset=utf-8; token=SECRET").as_deref(),
+            Some("text/html")
+        );
+        assert_eq!(
+            media_type_for_display("application/problem+json").as_deref(),
+            Some("application/problem+json")
+        );
+        assert_eq!(media_type_for_display("Bearer abc.def"), None);
+        assert_eq!(media_type_for_display("text/\u{1b}[31m"), None);
     }
 
     #[test]

@@ -2,7 +2,7 @@
 
 use super::{Anchor, BodyState, Facts, Finding, Rule, RuleDocs, Severity, quote};
 use crate::contract::Contract;
-use crate::response::is_json_media_type;
+use crate::response::{is_json_media_type, media_type_for_display};
 
 pub const ERROR_CONTENT_TYPE: Rule = Rule {
     name: "error-content-type",
@@ -30,7 +30,10 @@ fn check(facts: &Facts<'_, '_>, _: &Contract, out: &mut Vec<Finding>) {
     };
     let message = match headers.get("content-type").map(str::trim) {
         Some(ct) if is_json_media_type(ct) => return,
-        Some(ct) if !ct.is_empty() => format!("JSON error body is served as {}", quote(ct)),
+        Some(ct) if !ct.is_empty() => match media_type_for_display(ct) {
+            Some(media_type) => format!("JSON error body is served as {}", quote(&media_type)),
+            None => "JSON error body is served with a Content-Type that is not JSON".to_string(),
+        },
         _ => "JSON error body is served without a Content-Type".to_string(),
     };
     out.push(

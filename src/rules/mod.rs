@@ -229,12 +229,39 @@ pub fn quote(value: &str) -> String {
 
 /// serde_json's message without its " at line L column C" tail: errlint gives the position
 /// itself, in file coordinates.
+///
+/// serde quotes the offending value (`invalid type: string "…", expected f64`); a capture's
+/// values may be secrets, so quoted text is replaced by an ellipsis.
 pub fn strip_position(error: &serde_json::Error) -> String {
     let text = error.to_string();
-    match text.rfind(" at line ") {
-        Some(cut) => text[..cut].to_string(),
-        None => text,
+    let text = match text.rfind(" at line ") {
+        Some(cut) => &text[..cut],
+        None => &text[..],
+    };
+    redact_quoted(text)
+}
+
+/// Replaces the contents of every double-quoted or backticked stretch with `…`.
+pub fn redact_quoted(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut open: Option<char> = None;
+    for c in text.chars() {
+        match open {
+            Some(q) if c == q => {
+                out.push('…');
+                out.push(c);
+                open = None;
+            }
+            Some(_) => {}
+            None => {
+                out.push(c);
+                if c == '"' || c == '`' {
+                    open = Some(c);
+                }
+            }
+        }
     }
+    out
 }
 
 /// Names a JSON value's kind for messages: `a string`, `an array`, `null`.
@@ -351,6 +378,21 @@ mod tests {
                 rule.name
             );
         }
+    }
+
+    #[test]
+    fn serde_messages_lose_quoted_values() {
+        let error = serde_json::from_str::<f64>("\"Bearer s3cret\"").unwrap_err();
+        let message = strip_position(&error);
+        assert!(!message.contains("s3cret"), "{message}");
+        assert!(
+            message.starts_with("invalid type: string \"…\""),
+            "{message}"
+        );
+        assert_eq!(
+            redact_quoted("unknown field `tok`, expected `a`"),
+            "unknown field `…`, expected `…`"
+        );
     }
 
     #[test]

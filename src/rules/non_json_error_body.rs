@@ -2,6 +2,7 @@
 
 use super::{Anchor, BodyState, Facts, Finding, Rule, RuleDocs, Severity, quote};
 use crate::contract::Contract;
+use crate::response::media_type_for_display;
 
 pub const NON_JSON_ERROR_BODY: Rule = Rule {
     name: "non-json-error-body",
@@ -24,7 +25,9 @@ object, e.g. {\"type\": \"api\", \"code\": \"upstream_unavailable\", \"message\"
 fn check(facts: &Facts<'_, '_>, _: &Contract, out: &mut Vec<Finding>) {
     if facts.is_error() && matches!(facts.body, BodyState::NotJson) {
         let served_as = match facts.response.content_type.as_deref() {
-            Some(ct) if !ct.trim().is_empty() => format!(" (served as {})", quote(ct.trim())),
+            Some(ct) => media_type_for_display(ct)
+                .map(|m| format!(" (served as {})", quote(&m)))
+                .unwrap_or_default(),
             _ => String::new(),
         };
         out.push(
