@@ -117,7 +117,7 @@ fn body_state(response: &Response<'_>) -> BodyState {
             Ok(_) => BodyState::ValidJson,
             Err(error) if claims_json => BodyState::InvalidJson {
                 offset: bom + offset_of(bytes, error.line(), error.column()),
-                message: rules::strip_position(&error),
+                message: parse_error_message(&error),
             },
             Err(_) => BodyState::NotJson,
         };
@@ -126,9 +126,20 @@ fn body_state(response: &Response<'_>) -> BodyState {
         Ok(value) => BodyState::Json(value),
         Err(error) if claims_json => BodyState::InvalidJson {
             offset: bom + offset_of(bytes, error.line(), error.column()),
-            message: rules::strip_position(&error),
+            message: parse_error_message(&error),
         },
         Err(_) => BodyState::NotJson,
+    }
+}
+
+/// serde_json's message, made plain where it is obscure.
+fn parse_error_message(error: &serde_json::Error) -> String {
+    let message = rules::strip_position(error);
+    if message == "recursion limit exceeded" {
+        // serde_json stops at 128 levels, which keeps a hostile body from exhausting the stack.
+        "nested more than 128 levels deep (errlint reads no deeper)".to_string()
+    } else {
+        message
     }
 }
 

@@ -1,0 +1,211 @@
+//! Hostile input (SPEC §7): every file below tries to crash, hang or fool errlint. Each gets
+//! its finding, the run exits 1 (never a panic's code), and the control files beside them are
+//! still checked.
+
+use std::io::Write as _;
+use std::path::Path;
+use std::process::Command as Process;
+
+use assert_cmd::Command;
+use serde_json::{Value, json};
+
+fn gzip(data: &[u8]) -> Vec<u8> {
+    let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+    encoder.write_all(data).unwrap();
+    encoder.finish().unwrap()
+}
+
+fn har_with(entries: Vec<Value>) -> String {
+    json!({"log": {"version": "1.2", "entries": entries}}).to_string()
+}
+
+fn har_entry(status: Value, text: &str, encoding: Option<&str>) -> Value {
+    let mut content = json!({"mimeType": "application/json", "text": text, "size": text.len()});
+    if let Some(e) = encoding {
+        content["encoding"] = json!(e);
+    }
+    json!({"request": {"method": "GET", "url": "https://api.example.com/x"}, "response": {"status": status, "headers": [], "content": content}})
+}
+
+const MISMATCH: &str = r#"{"type": "api", "code": "c", "message": "m", "param": null}"#;
+
+/// (file name, bytes, rules expected on it).
+fn hostile_files() -> Vec<(String, Vec<u8>, Vec<&'static str>)> {
+    let deep = format!("{}{}", "[".repeat(100_000), "]".repeat(100_000));
+    let mut raw_bomb = b"HTTP/1.1 500 Internal Server Error\r\nContent-Type: application/json\r\nContent-Encoding: gzip\r\n\r\n".to_vec();
+    raw_bomb.extend(gzip(&vec![b' '; 80 << 20]));
+    let mut stacked = b"HTTP/1.1 429 Too Many Requests\r\nContent-Type: application/json\r\nContent-Encoding: gzip, gzip\r\n\r\n".to_vec();
+    stacked.extend(gzip(&gzip(MISMATCH.as_bytes())));
+    let mut invalid_utf8 = b"HTTP/1.1 400 Bad Request\r\nContent-Type: application/json\r\n\r\n{\"type\": \"\xff\xfe\"}".to_vec();
+    invalid_utf8.push(b'\n');
+    let huge = json!({"type": "api", "code": "c", "message": "m", "param": null, "padding": "x".repeat(20 << 20)}).to_string();
+    let junk: Vec<u8> = (0..4096u32)
+        .map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8)
+        .collect();
+    vec![
+        // A bare body without a status, nested too deeply to read.
+        ("deep-capture.json".into(), deep.clone().into_bytes(), vec!["invalid-json", "unknown-status"]),
+        ("deep-body.har".into(), har_with(vec![har_entry(json!(400), &deep, None)]).into_bytes(), vec!["invalid-json"]),
+        ("utf16.json".into(), b"\xff\xfe{\x00}\x00".to_vec(), vec!["malformed-capture"]),
+        ("invalid-utf8.http".into(), invalid_utf8, vec!["invalid-json"]),
+        ("invalid-utf8-entry.har".into(), b"{\"log\": {\"entries\": [{\"response\": {\"status\": 400, \"content\": {\"text\": \"\xff\"}}}]}}".to_vec(), vec!["malformed-capture"]),
+        (
+            "odd-statuses.har".into(),
+            har_with(vec![
+                har_entry(json!("404"), MISMATCH, None),
+                har_entry(json!(404.5), MISMATCH, None),
+                har_entry(json!(-5), MISMATCH, None),
+                har_entry(json!(99_999_999_999_i64), MISMATCH, None),
+                har_entry(json!(u64::MAX), MISMATCH, None),
+                har_entry(json!(700), MISMATCH, None),
+            ])
+            .into_bytes(),
+            vec!["unknown-status"; 5],
+        ),
+        ("bad-base64.har".into(), har_with(vec![har_entry(json!(400), "!!not base64!!", Some("base64"))]).into_bytes(), vec!["malformed-capture"]),
+        ("bomb.http".into(), raw_bomb, vec!["malformed-capture"]),
+        ("stacked-gzip.http".into(), stacked, vec!["status-type-mismatch"]),
+        ("huge-body.500.json".into(), huge.into_bytes(), vec![]),
+        ("empty.json".into(), Vec::new(), vec!["malformed-capture"]),
+        ("junk.har".into(), junk, vec!["malformed-capture"]),
+        ("truncated.har".into(), har_with(vec![har_entry(json!(429), MISMATCH, None); 3]).as_bytes()[..150].to_vec(), vec!["malformed-capture"]),
+        ("name\nwith newline, comma: colon 100% \u{1b}[31mred.429.json".into(), MISMATCH.as_bytes().to_vec(), vec!["status-type-mismatch"]),
+    ]
+}
+
+#[test]
+fn hostile_files_each_get_a_finding_and_the_rest_is_still_checked() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    for (name, bytes, _) in hostile_files() {
+        std::fs::write(root.join(&name), bytes).unwrap();
+    }
+    // Controls: a clean capture and a bad one, which must still be checked.
+    std::fs::write(
+        root.join("zz-clean.404.json"),
+        r#"{"type": "invalid_request", "code": "c", "message": "m", "param": null}"#,
+    )
+    .unwrap();
+    std::fs::write(root.join("zz-control.429.json"), MISMATCH).unwrap();
+    #[cfg(unix)]
+    {
+        // A FIFO would block a reader forever; a symbolic link loop would never end a walk.
+        assert!(
+            Process::new("mkfifo")
+                .arg(root.join("pipe.json"))
+                .status()
+                .unwrap()
+                .success()
+        );
+        std::os::unix::fs::symlink(root, root.join("loop")).unwrap();
+        let _socket = std::os::unix::net::UnixListener::bind(root.join("socket.json")).unwrap();
+    }
+
+    let output = Command::cargo_bin("errlint")
+        .unwrap()
+        .args(["check", "-f", "json"])
+        .arg(root)
+        .timeout(std::time::Duration::from_secs(60))
+        .output()
+        .unwrap();
+    assert_eq!(
+        output.status.code(),
+        Some(1),
+        "stderr: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let report: Value = serde_json::from_slice(&output.stdout).unwrap();
+    let rules_of = |name: &str| -> Vec<String> {
+        let path = root.join(name).display().to_string();
+        let mut rules: Vec<String> = report["diagnostics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|d| d["file"] == path.as_str())
+            .map(|d| d["rule"].as_str().unwrap().to_string())
+            .collect();
+        rules.sort();
+        rules
+    };
+    for (name, _, expected) in hostile_files() {
+        assert_eq!(rules_of(&name), expected, "{name:?}");
+    }
+    assert_eq!(rules_of("zz-clean.404.json"), Vec::<String>::new());
+    assert_eq!(rules_of("zz-control.429.json"), ["status-type-mismatch"]);
+    assert_eq!(
+        report["summary"]["files"],
+        hostile_files().len() + 2,
+        "the FIFO, socket and link were never opened"
+    );
+}
+
+#[test]
+fn human_output_escapes_a_hostile_file_name() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("evil\u{1b}]0;pwned\u{7}\u{202e}.429.json"),
+        MISMATCH,
+    )
+    .unwrap();
+    for format in ["human", "concise", "github"] {
+        let output = Command::cargo_bin("errlint")
+            .unwrap()
+            .args(["check", "-f", format])
+            .arg(dir.path())
+            .output()
+            .unwrap();
+        let text = String::from_utf8(output.stdout).unwrap();
+        assert!(
+            !text.contains('\u{1b}') && !text.contains('\u{7}') && !text.contains('\u{202e}'),
+            "{format}: {text:?}"
+        );
+        assert!(text.contains("evil\\u{1b}]0;pwned"), "{format}: {text}");
+    }
+}
+
+#[test]
+fn an_unreadable_named_file_is_a_finding() {
+    let dir = tempfile::tempdir().unwrap();
+    #[cfg(unix)]
+    std::os::unix::fs::symlink(dir.path().join("gone.har"), dir.path().join("dangling.har"))
+        .unwrap();
+    std::fs::write(dir.path().join("ok.429.json"), MISMATCH).unwrap();
+    let output = Command::cargo_bin("errlint")
+        .unwrap()
+        .args(["check", "-f", "concise", "-q"])
+        .arg(dir.path().join("dangling.har"))
+        .arg(dir.path().join("ok.429.json"))
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    let text = String::from_utf8(output.stdout).unwrap();
+    assert!(
+        text.contains("dangling.har:1:1: error[malformed-capture] the file could not be read"),
+        "{text}"
+    );
+    assert!(
+        text.contains("ok.429.json"),
+        "the other file is still checked: {text}"
+    );
+}
+
+#[test]
+fn a_closed_stdout_ends_the_run_quietly() {
+    let bin = assert_cmd::cargo::cargo_bin("errlint");
+    let examples = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples");
+    let script = format!(
+        "{:?} check -f concise {:?}; echo \"status $?\" >&2",
+        bin, examples
+    );
+    let output = Process::new("sh")
+        .arg("-c")
+        .arg(format!("({script}) | head -c 1 >/dev/null"))
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("status 1"),
+        "exit by the findings, not a panic: {stderr}"
+    );
+    assert!(!stderr.contains("panicked"), "{stderr}");
+}
