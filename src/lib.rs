@@ -318,6 +318,32 @@ fn check_input(
     checker.finish()
 }
 
+/// Checks one capture held in memory with the default contract and every rule at its
+/// default severity. `file_name` decides the format hint and a bare body's status. The
+/// simplest entry point of the library: the fuzz targets and property tests use it.
+pub fn check_bytes(bytes: &[u8], file_name: &str) -> Report {
+    // The bundled schema is part of the binary and tested; it always compiles.
+    let rules = check::RuleSet::defaults(contract::Contract::default());
+    let needs = check::ReportNeeds {
+        checked_responses: true,
+        excerpts: true,
+    };
+    let mut checker = FileChecker::new(&rules, std::sync::Arc::from(file_name), None, needs);
+    let options = capture::LoadOptions {
+        max_decoded: 1 << 20,
+        ..capture::LoadOptions::default()
+    };
+    if let Ok(Outcome::Unrecognized) = capture::load(bytes, file_name, &options, &mut checker) {
+        checker.malformed(TextPos::START, 0, "not a capture errlint recognises".into());
+    }
+    let (diagnostics, summary, checked) = checker.finish();
+    Report {
+        diagnostics,
+        summary,
+        checked,
+    }
+}
+
 /// SPEC §6: errors fail; warnings fail only past `--max-warnings`; `--exit-zero` wins.
 pub fn exit_status(summary: &Summary, settings: &Settings) -> ExitStatus {
     let too_many_warnings = settings

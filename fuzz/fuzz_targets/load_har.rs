@@ -1,0 +1,9 @@
+//! HAR loading (and the JSON documents a `{` file may turn out to be), then every renderer.
+#![no_main]
+use libfuzzer_sys::fuzz_target;
+
+mod common;
+
+fuzz_target!(|data: &[u8]| {
+    common::render_everything(&errlint::check_bytes(data, "fuzz.har"));
+});

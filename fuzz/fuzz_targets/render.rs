@@ -1,0 +1,36 @@
+//! Renderers on arbitrary text in every field a capture can influence.
+#![no_main]
+use std::sync::Arc;
+
+use errlint::diagnostic::{Diagnostic, Report, RequestInfo};
+use errlint::excerpt::excerpt;
+use errlint::rules::{RULES, Severity};
+use libfuzzer_sys::fuzz_target;
+
+mod common;
+
+fuzz_target!(|data: &[u8]| {
+    let text = String::from_utf8_lossy(data);
+    let mut parts = text.split('\u{0}');
+    let mut next = || parts.next().unwrap_or("").to_string();
+    let (file, message, pointer, url, help, body) = (next(), next(), next(), next(), next(), next());
+    let span_start = data.first().map_or(0, |b| usize::from(*b));
+    let rule = RULES[data.len() % RULES.len()];
+    let diagnostic = Diagnostic {
+        rule: rule.name,
+        severity: if data.len() % 2 == 0 { Severity::Error } else { Severity::Warning },
+        message,
+        file: Arc::from(file),
+        line: data.len() as u32,
+        column: 1 + span_start as u32,
+        response: data.len(),
+        pointer: Some(pointer.into()),
+        status: Some(i64::from(data.get(1).copied().unwrap_or(0)) * 3),
+        request: Some(Arc::new(RequestInfo { method: Some("GET".into()), url: Some(url) })),
+        label: Some("label".into()),
+        help: Some(help.into()),
+        excerpt: Some(excerpt(body.as_bytes(), span_start..span_start + 3, |n| Some(n as u32 + 1))),
+    };
+    let report = Report { diagnostics: vec![diagnostic.clone(), diagnostic], ..Report::default() };
+    common::render_everything(&report);
+});
