@@ -12,7 +12,7 @@
 
 use std::fs::File;
 use std::io::{self, IsTerminal, Write};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use anyhow::{Context as _, Result};
 use rayon::prelude::*;
@@ -113,15 +113,17 @@ fn check(args: &CheckArgs, stdout: &mut dyn Write) -> Result<ExitStatus> {
         args.stdin_filename.as_deref(),
         settings.exclude.as_ref(),
     )?;
-    if let Some(report_path) = &args.output_file {
-        // A report written inside a walked directory is never read back as a capture.
-        inputs.retain(
-            |input| !matches!(&input.source, Source::File(path) if same_file(path, report_path)),
-        );
-    }
-    if let Some(path) = &args.write_baseline {
-        inputs.retain(|input| !matches!(&input.source, Source::File(p) if same_file(p, path)));
-    }
+    // errlint's own files (a report, a baseline) inside a walked folder are never read as
+    // captures, on this run or the next.
+    let own_files: Vec<&Path> = [&args.output_file, &args.write_baseline, &args.baseline]
+        .into_iter()
+        .flatten()
+        .map(PathBuf::as_path)
+        .collect();
+    inputs.retain(|input| match &input.source {
+        Source::File(path) => !own_files.iter().any(|own| same_file(path, own)),
+        _ => true,
+    });
     let baseline = args
         .baseline
         .as_deref()

@@ -482,6 +482,10 @@ fn baselines_match_by_identity_not_position() {
         .assert()
         .stdout(predicate::str::contains("1 finding hidden by the baseline, 1 baseline entry no longer found (refresh it with --write-baseline)"));
 
+    // A baseline inside the checked folder is not read as a capture.
+    let (code, found) = findings(root, &[".", "--baseline", "errlint-baseline.json"]);
+    assert_eq!((code, found.len()), (1, 1), "{found:?}");
+
     // From another directory, the baseline's relative paths still match.
     let (code, found) = findings(
         &root.join("captures"),
