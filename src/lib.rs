@@ -324,13 +324,15 @@ fn check_input(
 /// default severity. `file_name` decides the format hint and a bare body's status. The
 /// simplest entry point of the library: the fuzz targets and property tests use it.
 pub fn check_bytes(bytes: &[u8], file_name: &str) -> Report {
-    // The bundled schema is part of the binary and tested; it always compiles.
-    let rules = check::RuleSet::defaults(contract::Contract::default());
+    // Compiled once: the bundled schema is part of the binary and tested; it always compiles.
+    static RULES: std::sync::LazyLock<check::RuleSet> =
+        std::sync::LazyLock::new(|| check::RuleSet::defaults(contract::Contract::default()));
+    let rules = &*RULES;
     let needs = check::ReportNeeds {
         checked_responses: true,
         excerpts: true,
     };
-    let mut checker = FileChecker::new(&rules, std::sync::Arc::from(file_name), None, needs);
+    let mut checker = FileChecker::new(rules, std::sync::Arc::from(file_name), None, needs);
     let options = capture::LoadOptions {
         max_decoded: 1 << 20,
         ..capture::LoadOptions::default()
