@@ -83,7 +83,7 @@ fn baseline_dir(path: &Path) -> PathBuf {
 }
 
 /// The baseline file's text for these findings.
-pub fn render(diagnostics: &[Diagnostic], path: &Path) -> String {
+pub fn render(diagnostics: &[Box<Diagnostic>], path: &Path) -> String {
     let dir = baseline_dir(path);
     let mut counts: BTreeMap<Key, usize> = BTreeMap::new();
     for d in diagnostics {
@@ -135,7 +135,7 @@ impl Baseline {
 
     /// Removes the findings the baseline knows; returns how many were removed and how many
     /// recorded findings no longer occur (stale).
-    pub fn apply(mut self, diagnostics: &mut Vec<Diagnostic>) -> (usize, usize) {
+    pub fn apply(mut self, diagnostics: &mut Vec<Box<Diagnostic>>) -> (usize, usize) {
         let before = diagnostics.len();
         diagnostics.retain(|d| match self.remaining.get_mut(&key_of(d, &self.dir)) {
             Some(left) if *left > 0 => {

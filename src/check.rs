@@ -195,7 +195,7 @@ pub struct FileChecker<'s> {
     contract: &'s Contract,
     enabled: Vec<(&'static Rule, Severity)>,
     file: Arc<str>,
-    pub diagnostics: Vec<Diagnostic>,
+    pub diagnostics: Vec<Box<Diagnostic>>,
     pub summary: Summary,
     /// Checked responses, recorded only when the report lists them (JUnit).
     pub checked: Vec<CheckedResponse>,
@@ -227,7 +227,7 @@ impl<'s> FileChecker<'s> {
     }
 
     /// Sorts the diagnostics and counts them into the summary.
-    pub fn finish(mut self) -> (Vec<Diagnostic>, Summary, Vec<CheckedResponse>) {
+    pub fn finish(mut self) -> (Vec<Box<Diagnostic>>, Summary, Vec<CheckedResponse>) {
         self.diagnostics
             .sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
         for d in &self.diagnostics {
@@ -336,7 +336,7 @@ impl Sink for FileChecker<'_> {
             for finding in findings.drain(..) {
                 let request = request.get_or_insert_with(|| request_info(response).map(Arc::new));
                 let diagnostic = self.diagnostic(finding, *severity, response, request);
-                self.diagnostics.push(diagnostic);
+                self.diagnostics.push(Box::new(diagnostic));
             }
         }
         self.findings = findings;
@@ -356,7 +356,7 @@ impl Sink for FileChecker<'_> {
         else {
             return;
         };
-        self.diagnostics.push(Diagnostic {
+        self.diagnostics.push(Box::new(Diagnostic {
             rule: rules::MALFORMED_CAPTURE.name,
             severity,
             message,
@@ -370,7 +370,7 @@ impl Sink for FileChecker<'_> {
             label: None,
             help: Some("export the capture again, or fix it at this position".into()),
             excerpt: None,
-        });
+        }));
     }
 }
 

@@ -90,7 +90,7 @@ impl Summary {
     }
 
     /// Counts errors and warnings again, after findings were removed.
-    pub fn recount(&mut self, diagnostics: &[Diagnostic]) {
+    pub fn recount(&mut self, diagnostics: &[Box<Diagnostic>]) {
         self.errors = diagnostics
             .iter()
             .filter(|d| d.severity == crate::rules::Severity::Error)
@@ -113,7 +113,8 @@ pub struct CheckedResponse {
 /// Everything a renderer needs.
 #[derive(Clone, Debug, Default)]
 pub struct Report {
-    pub diagnostics: Vec<Diagnostic>,
+    /// Boxed, so that merging the lists of parts and files moves pointers, not findings.
+    pub diagnostics: Vec<Box<Diagnostic>>,
     pub summary: Summary,
     /// Every checked response, in file order; filled only when the format lists them.
     pub checked: Vec<CheckedResponse>,

@@ -10,6 +10,10 @@
 //! after that, nothing a capture holds can stop the run: broken files become findings.
 //! Files are checked in parallel and reported in input order.
 
+// Findings travel as `Vec<Box<Diagnostic>>` on purpose: merging the lists of a big HAR's
+// parts and of many files then moves pointers instead of copying every finding.
+#![allow(clippy::vec_box)]
+
 use std::fs::File;
 use std::io::{self, IsTerminal, Write};
 use std::path::{Path, PathBuf};
@@ -277,7 +281,11 @@ fn check_input(
     input: &Input,
     settings: &Settings,
     progress: Option<&indicatif::ProgressBar>,
-) -> (Vec<Diagnostic>, Summary, Vec<diagnostic::CheckedResponse>) {
+) -> (
+    Vec<Box<Diagnostic>>,
+    Summary,
+    Vec<diagnostic::CheckedResponse>,
+) {
     let format = settings.output.format;
     let needs = check::ReportNeeds {
         checked_responses: format == cli::OutputFormat::Junit,

@@ -31,6 +31,6 @@ fuzz_target!(|data: &[u8]| {
         help: Some(help.into()),
         excerpt: Some(excerpt(body.as_bytes(), span_start..span_start + 3, |n| Some(n as u32 + 1))),
     };
-    let report = Report { diagnostics: vec![diagnostic.clone(), diagnostic], ..Report::default() };
+    let report = Report { diagnostics: vec![Box::new(diagnostic.clone()), Box::new(diagnostic)], ..Report::default() };
     common::render_everything(&report);
 });

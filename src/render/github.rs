@@ -168,9 +168,11 @@ mod tests {
         let mut report = sample_report();
         let first = report.diagnostics[0].clone();
         report.diagnostics = (0..25)
-            .map(|i| Diagnostic {
-                response: i,
-                ..first.clone()
+            .map(|i| {
+                Box::new(Diagnostic {
+                    response: i,
+                    ..(*first).clone()
+                })
             })
             .collect();
         let mut out = Vec::new();

@@ -21,11 +21,11 @@ struct WireReport<'r> {
 }
 
 /// The diagnostics, serialised one by one as they are read: no second list in memory.
-struct WireDiagnostics<'r>(&'r [Diagnostic]);
+struct WireDiagnostics<'r>(&'r [Box<Diagnostic>]);
 
 impl Serialize for WireDiagnostics<'_> {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.collect_seq(self.0.iter().map(wire_diagnostic))
+        serializer.collect_seq(self.0.iter().map(|d| wire_diagnostic(d)))
     }
 }
 

@@ -134,7 +134,7 @@ pub(crate) mod tests {
             }),
         };
         Report {
-            diagnostics: vec![mismatch, hostile],
+            diagnostics: vec![Box::new(mismatch), Box::new(hostile)],
             summary: Summary {
                 files: 2,
                 responses: 120,

@@ -69,7 +69,7 @@ impl Render for SarifFormat {
             .version(env!("CARGO_PKG_VERSION"))
             .rules(rules)
             .build();
-        let results: Vec<SarifResult> = report.diagnostics.iter().map(result).collect();
+        let results: Vec<SarifResult> = report.diagnostics.iter().map(|d| result(d)).collect();
         let run = Run::builder()
             .tool(Tool::builder().driver(driver).build())
             .results(results)
