@@ -78,6 +78,7 @@ pub fn excerpt(
         end.min(line_start + span_line.len()) - line_start,
     );
     out_span = offset + local_span.start..offset + local_span.end;
+    let span_line_index = lines_out.len();
     lines_out.push(line);
 
     if span_line.chars().count() <= MAX_LINE_CHARS {
@@ -89,8 +90,10 @@ pub fn excerpt(
             }
             lines_out.push(escape_source_line(line).into_owned());
         }
-        // Drop trailing lines that are empty: they add nothing.
-        while lines_out.len() > 1 && lines_out.last().is_some_and(|l| l.trim().is_empty()) {
+        // Drop trailing empty lines after the span's line: they add nothing.
+        while lines_out.len() > span_line_index + 1
+            && lines_out.last().is_some_and(|l| l.trim().is_empty())
+        {
             lines_out.pop();
         }
     }
@@ -210,8 +213,23 @@ mod tests {
     }
 
     #[test]
+    fn a_span_on_a_blank_last_line_stays_in_the_excerpt() {
+        // Found by the raw-HTTP fuzz target: the span's own line was dropped as blank.
+        let body = b"{\"a\": 1}\n\n  \n";
+        let e = excerpt(body, 10..11, |_| None);
+        assert!(e.span.end <= e.text.len(), "{e:?}");
+    }
+
+    #[test]
     fn never_panics_on_odd_spans_and_bytes() {
-        let bodies: [&[u8]; 4] = [b"", b"\xff\xfe{\"a\":1}", b"\n\n\n", "é\r\nü".as_bytes()];
+        let bodies: [&[u8]; 6] = [
+            b"",
+            b"\xff\xfe{\"a\":1}",
+            b"\n\n\n",
+            "é\r\nü".as_bytes(),
+            b"x\n \n\n",
+            b"\r\n\r\n",
+        ];
         for body in bodies {
             for start in 0..=body.len() + 2 {
                 for end in [0, start, start + 1, body.len() + 5] {
