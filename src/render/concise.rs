@@ -4,9 +4,23 @@ use std::io::{self, Write};
 
 use super::escape::escape_line;
 use super::{Render, RenderConfig, summary_line};
-use crate::diagnostic::Report;
+use crate::diagnostic::{Diagnostic, Report};
 
 pub struct Concise;
+
+/// One finding as `FILE:LINE:COL: SEVERITY[rule] message`, escaped for a terminal; also the
+/// line other formats use to list findings as text.
+pub fn concise_line(d: &Diagnostic) -> String {
+    format!(
+        "{}:{}:{}: {}[{}] {}",
+        escape_line(&d.file),
+        d.line,
+        d.column,
+        d.severity,
+        d.rule,
+        escape_line(&d.message)
+    )
+}
 
 impl Render for Concise {
     fn render(
@@ -16,16 +30,7 @@ impl Render for Concise {
         out: &mut dyn Write,
     ) -> io::Result<()> {
         for d in &report.diagnostics {
-            writeln!(
-                out,
-                "{}:{}:{}: {}[{}] {}",
-                escape_line(&d.file),
-                d.line,
-                d.column,
-                d.severity,
-                d.rule,
-                escape_line(&d.message)
-            )?;
+            writeln!(out, "{}", concise_line(d))?;
         }
         if !config.quiet {
             writeln!(out, "{}", summary_line(&report.summary))?;

@@ -10,6 +10,7 @@ use std::collections::hash_map::RandomState;
 use std::hash::{BuildHasher, Hasher};
 use std::io::{self, Write};
 
+use super::concise::concise_line;
 use super::escape::escape_line;
 use super::{Render, RenderConfig, summary_line};
 use crate::diagnostic::{Diagnostic, Report};
@@ -76,16 +77,7 @@ impl Render for Github {
             writeln!(out, "::group::errlint: {} findings", diagnostics.len())?;
             writeln!(out, "::stop-commands::{token}")?;
             for d in diagnostics {
-                writeln!(
-                    out,
-                    "{}:{}:{}: {}[{}] {}",
-                    escape_line(&d.file),
-                    d.line,
-                    d.column,
-                    d.severity,
-                    d.rule,
-                    escape_line(&d.message)
-                )?;
+                writeln!(out, "{}", concise_line(d))?;
             }
             writeln!(out, "::{token}::")?;
             writeln!(out, "::endgroup::")?;

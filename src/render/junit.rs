@@ -6,25 +6,13 @@ use std::io::{self, Write};
 
 use quick_junit::{NonSuccessKind, Report as JunitReport, TestCase, TestCaseStatus, TestSuite};
 
+use super::concise::concise_line;
 use super::escape::escape_line;
 use super::{Render, RenderConfig};
 use crate::diagnostic::{Diagnostic, Report};
 use crate::rules::Severity;
 
 pub struct Junit;
-
-/// A finding as one line of a failure's text.
-fn finding_line(d: &Diagnostic) -> String {
-    format!(
-        "{}:{}:{}: {}[{}] {}",
-        escape_line(&d.file),
-        d.line,
-        d.column,
-        d.severity,
-        d.rule,
-        escape_line(&d.message)
-    )
-}
 
 impl Render for Junit {
     fn render(&self, report: &Report, _: &RenderConfig, out: &mut dyn Write) -> io::Result<()> {
@@ -120,7 +108,7 @@ fn test_case(name: String, file: &str, findings: &[&Diagnostic]) -> TestCase {
             status.set_description(
                 findings
                     .iter()
-                    .map(|d| finding_line(d))
+                    .map(|d| concise_line(d))
                     .collect::<Vec<_>>()
                     .join("\n"),
             );
@@ -132,7 +120,7 @@ fn test_case(name: String, file: &str, findings: &[&Diagnostic]) -> TestCase {
     let warnings: Vec<String> = findings
         .iter()
         .filter(|d| d.severity == Severity::Warning)
-        .map(|d| finding_line(d))
+        .map(|d| concise_line(d))
         .collect();
     if errors.is_empty() && !warnings.is_empty() {
         case.set_system_out(warnings.join("\n"));

@@ -8,7 +8,7 @@ use std::io::{self, Write};
 use crate::cli::OutputFormat;
 use crate::diagnostic::{Report, Summary};
 
-mod concise;
+pub mod concise;
 pub mod escape;
 pub mod github;
 mod human;
