@@ -16,7 +16,7 @@ use crate::diagnostic::{CheckedResponse, Diagnostic, RequestInfo, Summary};
 use crate::excerpt::excerpt;
 use crate::locate::{find_pointer, raw_offset_in_literal};
 use crate::position::TextPos;
-use crate::response::{Body, OriginKind, Response, is_json_media_type};
+use crate::response::{Body, OriginKind, Response, is_json_media_type, redact_url};
 use crate::rules::{self, Anchor, BodyState, Facts, Finding, Rule, Severity};
 use crate::settings::PathGlobs;
 
@@ -375,12 +375,12 @@ impl Sink for FileChecker<'_> {
 }
 
 fn request_info(response: &Response<'_>) -> Option<RequestInfo> {
-    if response.method.is_none() && response.url.is_none() {
+    if response.method.is_none() && response.raw_url.is_none() {
         return None;
     }
     Some(RequestInfo {
         method: response.method.as_deref().map(str::to_string),
-        url: response.url.clone(),
+        url: response.raw_url.as_deref().map(redact_url),
     })
 }
 

@@ -113,8 +113,9 @@ pub struct Response<'a> {
     pub start: TextPos,
     pub status: Status,
     pub method: Option<Cow<'a, str>>,
-    /// The request URL without query string, fragment or credentials.
-    pub url: Option<String>,
+    /// The request URL as captured, secrets and all: anything shown of it goes through
+    /// `redact_url` (only `check::request_info` does that, when a finding needs it).
+    pub raw_url: Option<Cow<'a, str>>,
     /// Response headers; `None` when the capture format has none (a bare body).
     pub headers: Option<Headers<'a>>,
     /// The declared media type: HAR `content.mimeType`, else the `Content-Type` header.
@@ -131,7 +132,7 @@ impl<'a> Response<'a> {
             start,
             status,
             method: None,
-            url: None,
+            raw_url: None,
             headers: None,
             content_type: None,
             body: None,

@@ -11,7 +11,7 @@ use serde_json::value::RawValue;
 
 use super::{Outcome, Sink};
 use crate::position::{LineIndex, TextPos};
-use crate::response::{Body, BodyOrigin, Headers, OriginKind, Response, Status, redact_url};
+use crate::response::{Body, BodyOrigin, Headers, OriginKind, Response, Status};
 use crate::rules::strip_position;
 
 type Members<'a> = BTreeMap<Cow<'a, str>, &'a RawValue>;
@@ -243,7 +243,7 @@ fn envelope(
     };
     let mut response = Response::new(item, at, status);
     response.method = text("method").map(Cow::Owned);
-    response.url = text("url").as_deref().map(redact_url);
+    response.raw_url = text("url").map(Cow::Owned);
     response.content_type = headers
         .as_ref()
         .and_then(|h: &Headers<'_>| h.get("content-type"))

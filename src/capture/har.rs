@@ -438,10 +438,7 @@ fn entry<S: Sink>(bytes: &[u8], at: TextPos, index: usize, options: &LoadOptions
         return;
     }
     let request = entry.request;
-    let url = request
-        .as_ref()
-        .and_then(|r| r.url.as_deref())
-        .map(redact_url);
+    let raw_url = request.as_ref().and_then(|r| r.url.clone());
     let headers = Headers(har_response.headers.0);
     let content = har_response.content;
     let content_type = content
@@ -455,7 +452,9 @@ fn entry<S: Sink>(bytes: &[u8], at: TextPos, index: usize, options: &LoadOptions
         });
 
     let selected = match &options.url_filter {
-        Some(globs) => url.as_deref().is_some_and(|u| globs.is_match(u)),
+        Some(globs) => raw_url
+            .as_deref()
+            .is_some_and(|u| globs.is_match(redact_url(u))),
         None => {
             // Only parsed when the cheaper tests below have not already decided.
             let accept_json = || {
@@ -588,7 +587,7 @@ fn entry<S: Sink>(bytes: &[u8], at: TextPos, index: usize, options: &LoadOptions
 
     let mut response = Response::new(index, at, status);
     response.method = request.as_ref().and_then(|r| r.method.clone());
-    response.url = url;
+    response.raw_url = raw_url;
     response.headers = Some(headers);
     response.content_type = content_type;
     response.body = body;
