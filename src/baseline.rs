@@ -50,6 +50,7 @@ type Key = (String, usize, String, Option<String>);
 pub struct Baseline {
     dir: PathBuf,
     remaining: BTreeMap<Key, usize>,
+    known: usize,
 }
 
 /// A file's name in a baseline: relative to the baseline's folder when it lies below it, so
@@ -82,30 +83,49 @@ fn baseline_dir(path: &Path) -> PathBuf {
     )
 }
 
-/// The baseline file's text for these findings.
-pub fn render(diagnostics: &[Box<Diagnostic>], path: &Path) -> String {
-    let dir = baseline_dir(path);
-    let mut counts: BTreeMap<Key, usize> = BTreeMap::new();
-    for d in diagnostics {
-        *counts.entry(key_of(d, &dir)).or_default() += 1;
+/// Collects findings for `--write-baseline` as they are reported.
+pub struct Recorder {
+    dir: PathBuf,
+    counts: BTreeMap<Key, usize>,
+}
+
+impl Recorder {
+    /// A recorder for a baseline to be written at `path`.
+    pub fn new(path: &Path) -> Self {
+        Self {
+            dir: baseline_dir(path),
+            counts: BTreeMap::new(),
+        }
     }
-    let findings = counts
-        .into_iter()
-        .map(|((file, response, rule, pointer), count)| Entry {
-            file,
-            response,
-            rule,
-            pointer,
-            count,
+
+    pub fn add(&mut self, diagnostic: &Diagnostic) {
+        *self
+            .counts
+            .entry(key_of(diagnostic, &self.dir))
+            .or_default() += 1;
+    }
+
+    /// The baseline file's text: sorted, with a trailing newline.
+    pub fn render(self) -> String {
+        let findings = self
+            .counts
+            .into_iter()
+            .map(|((file, response, rule, pointer), count)| Entry {
+                file,
+                response,
+                rule,
+                pointer,
+                count,
+            })
+            .collect();
+        let mut text = serde_json::to_string_pretty(&BaselineFile {
+            version: VERSION,
+            findings,
         })
-        .collect();
-    let mut text = serde_json::to_string_pretty(&BaselineFile {
-        version: VERSION,
-        findings,
-    })
-    .unwrap_or_default();
-    text.push('\n');
-    text
+        .unwrap_or_default();
+        text.push('\n');
+        text
+    }
 }
 
 impl Baseline {
@@ -130,21 +150,29 @@ impl Baseline {
         Ok(Self {
             dir: baseline_dir(path),
             remaining,
+            known: 0,
         })
     }
 
-    /// Removes the findings the baseline knows; returns how many were removed and how many
-    /// recorded findings no longer occur (stale).
-    pub fn apply(mut self, diagnostics: &mut Vec<Box<Diagnostic>>) -> (usize, usize) {
-        let before = diagnostics.len();
-        diagnostics.retain(|d| match self.remaining.get_mut(&key_of(d, &self.dir)) {
+    /// True (and the entry used up) when the baseline records this finding.
+    pub fn knows(&mut self, diagnostic: &Diagnostic) -> bool {
+        match self.remaining.get_mut(&key_of(diagnostic, &self.dir)) {
             Some(left) if *left > 0 => {
                 *left -= 1;
-                false
+                self.known += 1;
+                true
             }
-            _ => true,
-        });
-        let stale = self.remaining.values().sum();
-        (before - diagnostics.len(), stale)
+            _ => false,
+        }
+    }
+
+    /// How many findings the baseline hid so far.
+    pub fn known(&self) -> usize {
+        self.known
+    }
+
+    /// Recorded findings that no longer occur.
+    pub fn stale(&self) -> usize {
+        self.remaining.values().sum()
     }
 }

@@ -13,6 +13,7 @@ use crate::capture::{Sink, SplitSink};
 use crate::config::Level;
 use crate::contract::Contract;
 use crate::diagnostic::{CheckedResponse, Diagnostic, RequestInfo, Summary};
+use crate::emit::Offer;
 use crate::excerpt::excerpt;
 use crate::locate::{find_pointer, raw_offset_in_literal};
 use crate::position::TextPos;
@@ -201,6 +202,9 @@ pub struct FileChecker<'s> {
     pub checked: Vec<CheckedResponse>,
     report: ReportNeeds,
     findings: Vec<Finding>,
+    /// Where findings go as they are ready, with this file's number; without one they are
+    /// kept and returned by `finish`.
+    emitter: Option<(&'s dyn Offer, usize)>,
 }
 
 impl<'s> FileChecker<'s> {
@@ -223,13 +227,26 @@ impl<'s> FileChecker<'s> {
                 ..Summary::default()
             },
             findings: Vec::new(),
+            emitter: None,
         }
     }
 
-    /// Sorts the diagnostics and counts them into the summary.
+    /// Sends this file's findings, as number `file` of the run, to `emitter`.
+    pub fn emitting_to(mut self, emitter: &'s dyn Offer, file: usize) -> Self {
+        self.emitter = Some((emitter, file));
+        self
+    }
+
+    /// Sorts the diagnostics and counts them into the summary; with an emitter, sends them
+    /// and returns none.
     pub fn finish(mut self) -> (Vec<Box<Diagnostic>>, Summary, Vec<CheckedResponse>) {
         self.diagnostics
             .sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+        if let Some((emitter, file)) = self.emitter {
+            // The emitter counts errors and warnings, after the baseline.
+            emitter.offer(file, std::mem::take(&mut self.diagnostics), true);
+            return (Vec::new(), self.summary, self.checked);
+        }
         for d in &self.diagnostics {
             match d.severity {
                 Severity::Error => self.summary.errors += 1,
@@ -277,15 +294,8 @@ impl SplitSink for FileChecker<'_> {
             checked: Vec::new(),
             report: self.report,
             findings: Vec::new(),
+            emitter: None,
         }
-    }
-
-    fn reserve(&mut self, diagnostics: usize) {
-        self.diagnostics.reserve_exact(diagnostics);
-    }
-
-    fn diagnostic_count(&self) -> usize {
-        self.diagnostics.len()
     }
 
     fn shrink(&mut self) {
@@ -294,8 +304,16 @@ impl SplitSink for FileChecker<'_> {
         self.findings = Vec::new();
     }
 
-    fn absorb(&mut self, part: Self) {
-        self.diagnostics.extend(part.diagnostics);
+    fn absorb(&mut self, mut part: Self) {
+        match self.emitter {
+            // A part covers whole responses, after every earlier part: sorted, it can go out.
+            Some((emitter, file)) => {
+                part.diagnostics
+                    .sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+                emitter.offer(file, part.diagnostics, false);
+            }
+            None => self.diagnostics.extend(part.diagnostics),
+        }
         self.summary.add(&part.summary);
         self.checked.extend(part.checked);
     }

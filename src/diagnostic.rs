@@ -88,15 +88,6 @@ impl Summary {
         self.baselined += other.baselined;
         self.baseline_stale += other.baseline_stale;
     }
-
-    /// Counts errors and warnings again, after findings were removed.
-    pub fn recount(&mut self, diagnostics: &[Box<Diagnostic>]) {
-        self.errors = diagnostics
-            .iter()
-            .filter(|d| d.severity == crate::rules::Severity::Error)
-            .count();
-        self.warnings = diagnostics.len() - self.errors;
-    }
 }
 
 /// A response the rules looked at, for formats that list every check (JUnit).

@@ -3,12 +3,13 @@
 //! ```text
 //! Args ─► Settings ─► discover ─► capture::load ─► Response* ─► rules ─► Diagnostic*
 //!                                       └─ broken file ─► `malformed-capture` Diagnostic
-//! Report { diagnostics, summary } ─► render(&Report, &RenderConfig, &mut dyn Write) ─► ExitStatus
+//! Diagnostic* ─► emit (input order, baseline) ─► render::Stream per output ─► ExitStatus
 //! ```
 //!
 //! Everything that can fail on configuration is resolved before the first capture is read;
 //! after that, nothing a capture holds can stop the run: broken files become findings.
-//! Files are checked in parallel and reported in input order.
+//! Files are checked in parallel; their findings are written in input order as soon as
+//! they are ready, so memory holds the findings not yet written, never the whole report.
 
 // Findings travel as `Vec<Box<Diagnostic>>` on purpose: merging the lists of a big HAR's
 // parts and of many files then moves pointers instead of copying every finding.
@@ -30,6 +31,7 @@ pub mod contract;
 pub mod diagnostic;
 pub mod discover;
 pub mod docs;
+pub mod emit;
 pub mod excerpt;
 pub mod locate;
 pub mod position;
@@ -69,7 +71,7 @@ impl ExitStatus {
 }
 
 /// Runs a parsed command line, writing the report to `stdout`.
-pub fn run(cli: Cli, stdout: &mut dyn Write) -> Result<ExitStatus> {
+pub fn run(cli: Cli, stdout: &mut (dyn Write + Send)) -> Result<ExitStatus> {
     match cli.command {
         Command::Check(args) => check(&args, stdout),
         Command::Rules(args) => {
@@ -108,7 +110,7 @@ pub fn run(cli: Cli, stdout: &mut dyn Write) -> Result<ExitStatus> {
     }
 }
 
-fn check(args: &CheckArgs, stdout: &mut dyn Write) -> Result<ExitStatus> {
+fn check(args: &CheckArgs, stdout: &mut (dyn Write + Send)) -> Result<ExitStatus> {
     let settings = Settings::resolve(args, io::stdout().is_terminal(), &|name| {
         std::env::var(name).ok()
     })?;
@@ -133,59 +135,92 @@ fn check(args: &CheckArgs, stdout: &mut dyn Write) -> Result<ExitStatus> {
         .as_deref()
         .map(baseline::Baseline::load)
         .transpose()?;
-    let progress = progress_bar(&inputs, &settings);
-    let mut report = check_inputs(&inputs, &settings, progress.as_ref());
-    if let Some(bar) = progress {
-        bar.finish_and_clear();
-    }
-    if let Some(path) = &args.write_baseline {
-        let text = baseline::render(&report.diagnostics, path);
-        write_atomically(path, |out| out.write_all(text.as_bytes()))
-            .with_context(|| format!("cannot write the baseline {}", path.display()))?;
-    }
-    if let Some(baseline) = baseline {
-        let (known, stale) = baseline.apply(&mut report.diagnostics);
-        report.summary.baselined = known;
-        report.summary.baseline_stale = stale;
-        report.summary.recount(&report.diagnostics);
-    }
-
     let format = settings.output.format;
     let config = RenderConfig {
         color: settings.output.color && !format.is_machine(),
         quiet: settings.output.quiet,
     };
-    let written = match &args.output_file {
-        Some(path) => {
-            write_atomically(path, |file| {
-                render::renderer(format).render(
-                    &report,
-                    &RenderConfig {
-                        color: false,
-                        ..config
-                    },
-                    file,
-                )
-            })
-            .with_context(|| format!("cannot write the report to {}", path.display()))?;
-            let human = RenderConfig {
-                color: settings.output.color,
-                ..config
-            };
-            render::renderer(cli::OutputFormat::Human).render(&report, &human, stdout)
-        }
-        None => render::renderer(format).render(&report, &config, stdout),
+    // With --output-file the report goes to a temporary file beside it (renamed into place
+    // at the end) and people get the human report on stdout.
+    let mut report_file = match &args.output_file {
+        Some(path) => Some(ReportFile::create(path)?),
+        None => None,
     };
-    match written.and_then(|()| stdout.flush()) {
-        // A closed pipe (`errlint check … | head -1`) is the reader's choice, not a failure.
-        Err(error) if error.kind() == io::ErrorKind::BrokenPipe => {}
-        other => other?,
+    let outputs = match report_file.as_mut() {
+        Some(file) => vec![
+            emit::Output::new(
+                render::renderer(format).stream(RenderConfig {
+                    color: false,
+                    ..config
+                }),
+                &mut file.writer,
+            ),
+            emit::Output::new(
+                render::renderer(cli::OutputFormat::Human).stream(RenderConfig {
+                    color: settings.output.color,
+                    ..config
+                }),
+                stdout,
+            ),
+        ],
+        None => vec![emit::Output::new(
+            render::renderer(format).stream(config),
+            stdout,
+        )],
+    };
+    let recorder = args.write_baseline.as_deref().map(baseline::Recorder::new);
+    let emitter = emit::Emitter::new(outputs, baseline, recorder);
+
+    let progress = progress_bar(&inputs, &settings);
+    let (summary, checked) = check_inputs(&inputs, &settings, progress.as_ref(), &emitter);
+    if let Some(bar) = progress {
+        bar.finish_and_clear();
     }
-    if args.write_baseline.is_some() {
+    let finished = emitter.finish(summary, &checked);
+    for error in finished.write_errors {
+        // A closed pipe (`errlint check … | head -1`) is the reader's choice, not a failure.
+        if error.kind() != io::ErrorKind::BrokenPipe {
+            return Err(error.into());
+        }
+    }
+    if let (Some(file), Some(path)) = (report_file, &args.output_file) {
+        file.persist(path)
+            .with_context(|| format!("cannot write the report to {}", path.display()))?;
+    }
+    if let (Some(recorder), Some(path)) = (finished.recorder, &args.write_baseline) {
+        let text = recorder.render();
+        write_atomically(path, |out| out.write_all(text.as_bytes()))
+            .with_context(|| format!("cannot write the baseline {}", path.display()))?;
         // Recording today's findings is the point of the run, not a failure.
         return Ok(ExitStatus::Success);
     }
-    Ok(exit_status(&report.summary, &settings))
+    Ok(exit_status(&finished.summary, &settings))
+}
+
+/// A report being written to a temporary file beside its destination, renamed into place
+/// when complete, so readers never see half a report.
+struct ReportFile {
+    writer: io::BufWriter<tempfile::NamedTempFile>,
+}
+
+impl ReportFile {
+    fn create(path: &Path) -> Result<Self> {
+        let dir = match path.parent() {
+            Some(parent) if !parent.as_os_str().is_empty() => parent,
+            _ => Path::new("."),
+        };
+        let file = tempfile::NamedTempFile::new_in(dir)
+            .with_context(|| format!("cannot write the report to {}", path.display()))?;
+        Ok(Self {
+            writer: io::BufWriter::new(file),
+        })
+    }
+
+    fn persist(self, path: &Path) -> Result<()> {
+        let file = self.writer.into_inner().map_err(|e| e.into_error())?;
+        file.persist(path)?;
+        Ok(())
+    }
 }
 
 /// True when two paths name the same existing file.
@@ -252,35 +287,41 @@ fn progress_bar(inputs: &[Input], settings: &Settings) -> Option<indicatif::Prog
     Some(bar)
 }
 
-/// Checks every input (in parallel) and assembles the report in input order. `progress`
-/// counts the bytes read.
+/// Checks every input (in parallel), its findings going to `emitter` in input order;
+/// returns the counts and, when recorded, the checked responses. `progress` counts the
+/// bytes read.
 pub fn check_inputs(
     inputs: &[Input],
     settings: &Settings,
     progress: Option<&indicatif::ProgressBar>,
-) -> Report {
+    emitter: &emit::Emitter<'_>,
+) -> (Summary, Vec<diagnostic::CheckedResponse>) {
     let results: Vec<_> = inputs
         .par_iter()
-        .map(|input| check_input(input, settings, progress))
+        .enumerate()
+        .map(|(number, input)| {
+            check_input(
+                input,
+                settings,
+                progress,
+                Some((emitter as &dyn emit::Offer, number)),
+            )
+        })
         .collect();
-    let mut report = Report::default();
-    for (diagnostics, summary, checked) in results {
-        // The first file's findings are moved, not copied: one big HAR is one big list.
-        if report.diagnostics.is_empty() {
-            report.diagnostics = diagnostics;
-        } else {
-            report.diagnostics.extend(diagnostics);
-        }
-        report.summary.add(&summary);
-        report.checked.extend(checked);
+    let mut summary = Summary::default();
+    let mut checked = Vec::new();
+    for (_, file_summary, file_checked) in results {
+        summary.add(&file_summary);
+        checked.extend(file_checked);
     }
-    report
+    (summary, checked)
 }
 
-fn check_input(
+fn check_input<'e>(
     input: &Input,
-    settings: &Settings,
+    settings: &'e Settings,
     progress: Option<&indicatif::ProgressBar>,
+    emitter: Option<(&'e dyn emit::Offer, usize)>,
 ) -> (
     Vec<Box<Diagnostic>>,
     Summary,
@@ -297,6 +338,9 @@ fn check_input(
         _ => None,
     };
     let mut checker = FileChecker::new(&settings.rules, input.display.clone(), path, needs);
+    if let Some((emitter, number)) = emitter {
+        checker = checker.emitting_to(emitter, number);
+    }
     let outcome = match &input.source {
         Source::Stdin => capture::load(io::stdin(), &input.file_name, &settings.load, &mut checker),
         Source::File(path) => File::open(path).and_then(|file| match progress {

@@ -14,7 +14,7 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     // Buffered: a report is many small writes, and a line-buffered stdout would make each
     // line a system call. `run` flushes before it returns.
-    let mut stdout = io::BufWriter::with_capacity(64 * 1024, io::stdout().lock());
+    let mut stdout = io::BufWriter::with_capacity(64 * 1024, io::stdout());
     match errlint::run(cli, &mut stdout) {
         Ok(status) => {
             // A reader that went away (`| head`) is not an error of errlint's.

@@ -17,6 +17,7 @@ use serde_json::value::RawValue;
 
 use super::decode::{polly_hex_chunks, undo_codings};
 use super::scanner::{ScanError, ScanResult, Scanner};
+use std::collections::BTreeMap;
 use std::sync::mpsc;
 
 use super::{LoadOptions, Sink, SplitSink};
@@ -235,29 +236,43 @@ fn load_parallel<R: Read + Send, S: SplitSink>(
     let workers = std::thread::available_parallelism().map_or(2, |n| n.get());
     let (batches, received) = mpsc::sync_channel::<(usize, Batch)>(workers * 2);
     let received = std::sync::Mutex::new(received);
-    let (result, mut parts) = std::thread::scope(|scope| {
-        let handles: Vec<_> = (0..workers)
-            .map(|_| {
-                let received = &received;
-                let blank = sink.part();
-                scope.spawn(move || {
-                    let mut done = Vec::new();
-                    loop {
-                        // Hold the lock only to take the next batch, never while checking.
-                        let next = received
-                            .lock()
-                            .map_err(|_| ())
-                            .and_then(|r| r.recv().map_err(|_| ()));
-                        let Ok((number, batch)) = next else { break };
-                        let mut part = blank.part();
-                        batch.run(options, &mut part);
-                        part.shrink();
-                        done.push((number, part));
-                    }
-                    done
-                })
-            })
-            .collect();
+    let (finished_parts, parts) = mpsc::channel::<(usize, S)>();
+    std::thread::scope(|scope| {
+        for _ in 0..workers {
+            let received = &received;
+            let finished_parts = finished_parts.clone();
+            let blank = sink.part();
+            scope.spawn(move || {
+                loop {
+                    // Hold the lock only to take the next batch, never while checking.
+                    let next = received
+                        .lock()
+                        .map_err(|_| ())
+                        .and_then(|r| r.recv().map_err(|_| ()));
+                    let Ok((number, batch)) = next else { break };
+                    let mut part = blank.part();
+                    batch.run(options, &mut part);
+                    part.shrink();
+                    // The receiver lives until every worker is done.
+                    let _ = finished_parts.send((number, part));
+                }
+            });
+        }
+        drop(finished_parts);
+        // Finished parts are merged in batch order as soon as they can be, so findings
+        // reach the report while the file is still being read.
+        let mut waiting: BTreeMap<usize, S> = BTreeMap::new();
+        let mut next_part = 0;
+        let mut merge_ready =
+            |sink: &mut S, waiting: &mut BTreeMap<usize, S>, part: Option<(usize, S)>| {
+                if let Some((number, part)) = part {
+                    waiting.insert(number, part);
+                }
+                while let Some(part) = waiting.remove(&next_part) {
+                    sink.absorb(part);
+                    next_part += 1;
+                }
+            };
         let mut batch = Batch::new(0);
         let mut next_index = 0;
         let mut number = 0;
@@ -269,6 +284,9 @@ fn load_parallel<R: Read + Send, S: SplitSink>(
                 // Workers only stop when the channel closes, so a send cannot fail.
                 let _ = batches.send((number, full));
                 number += 1;
+                while let Ok(done) = parts.try_recv() {
+                    merge_ready(sink, &mut waiting, Some(done));
+                }
             }
         })
         .and_then(|()| finish_root(scanner));
@@ -276,24 +294,13 @@ fn load_parallel<R: Read + Send, S: SplitSink>(
             let _ = batches.send((number, batch));
         }
         drop(batches);
-        let error = result.err().map(|e| describe(e, scanner));
-        let mut parts = Vec::new();
-        for handle in handles {
-            // Workers only return values; a panic there is a bug worth surfacing as one.
-            parts.extend(
-                handle
-                    .join()
-                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
-            );
+        // The channel closes when the last worker finishes.
+        for done in parts.iter() {
+            merge_ready(sink, &mut waiting, Some(done));
         }
-        ((error, next_index), parts)
-    });
-    parts.sort_by_key(|(number, _)| *number);
-    sink.reserve(parts.iter().map(|(_, part)| part.diagnostic_count()).sum());
-    for (_, part) in parts {
-        sink.absorb(part);
-    }
-    result
+        merge_ready(sink, &mut waiting, None);
+        (result.err().map(|e| describe(e, scanner)), next_index)
+    })
 }
 
 /// Walks the `log` object, handing each entry's bytes and position to `on_entry`.

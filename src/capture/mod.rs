@@ -37,10 +37,6 @@ pub trait SplitSink: Sink + Send + Sized {
     fn part(&self) -> Self;
     /// Takes in a part's results; parts are absorbed in file order.
     fn absorb(&mut self, part: Self);
-    /// Makes room for this many more findings, so absorbing parts does not overshoot.
-    fn reserve(&mut self, findings: usize);
-    /// How many findings the sink holds.
-    fn diagnostic_count(&self) -> usize;
     /// Gives back spare capacity: a part waits, finished, until all are merged.
     fn shrink(&mut self);
 }

@@ -3,8 +3,8 @@
 use std::io::{self, Write};
 
 use super::escape::escape_line;
-use super::{Render, RenderConfig, summary_line};
-use crate::diagnostic::{Diagnostic, Report};
+use super::{Render, RenderConfig, Stream, summary_line};
+use crate::diagnostic::{CheckedResponse, Diagnostic, Summary};
 
 pub struct Concise;
 
@@ -23,17 +23,28 @@ pub fn concise_line(d: &Diagnostic) -> String {
 }
 
 impl Render for Concise {
-    fn render(
-        &self,
-        report: &Report,
-        config: &RenderConfig,
+    fn stream(&self, config: RenderConfig) -> Box<dyn Stream> {
+        Box::new(ConciseStream { config })
+    }
+}
+
+struct ConciseStream {
+    config: RenderConfig,
+}
+
+impl Stream for ConciseStream {
+    fn diagnostic(&mut self, d: &Diagnostic, out: &mut dyn Write) -> io::Result<()> {
+        writeln!(out, "{}", concise_line(d))
+    }
+
+    fn end(
+        &mut self,
+        summary: &Summary,
+        _: &[CheckedResponse],
         out: &mut dyn Write,
     ) -> io::Result<()> {
-        for d in &report.diagnostics {
-            writeln!(out, "{}", concise_line(d))?;
-        }
-        if !config.quiet {
-            writeln!(out, "{}", summary_line(&report.summary))?;
+        if !self.config.quiet {
+            writeln!(out, "{}", summary_line(summary))?;
         }
         Ok(())
     }

@@ -12,8 +12,8 @@ use std::io::{self, Write};
 
 use super::concise::concise_line;
 use super::escape::escape_line;
-use super::{Render, RenderConfig, summary_line};
-use crate::diagnostic::{Diagnostic, Report};
+use super::{Render, RenderConfig, Stream, summary_line};
+use crate::diagnostic::{CheckedResponse, Diagnostic, Summary};
 use crate::rules::Severity;
 
 pub struct Github;
@@ -65,46 +65,74 @@ fn annotation(d: &Diagnostic) -> String {
 }
 
 impl Render for Github {
-    fn render(
-        &self,
-        report: &Report,
-        config: &RenderConfig,
+    fn stream(&self, config: RenderConfig) -> Box<dyn Stream> {
+        Box::new(GithubStream {
+            config,
+            token: None,
+            total: 0,
+            errors: Vec::new(),
+            warnings: Vec::new(),
+        })
+    }
+}
+
+/// Lists every finding inside a stop-commands block as it comes, keeps the first few of each
+/// severity, and prints them as annotations at the end, errors first.
+struct GithubStream {
+    config: RenderConfig,
+    /// Set once the stop-commands block is open.
+    token: Option<String>,
+    total: usize,
+    errors: Vec<String>,
+    warnings: Vec<String>,
+}
+
+impl Stream for GithubStream {
+    fn diagnostic(&mut self, d: &Diagnostic, out: &mut dyn Write) -> io::Result<()> {
+        if self.token.is_none() {
+            let token = stop_token();
+            writeln!(out, "::group::errlint findings")?;
+            writeln!(out, "::stop-commands::{token}")?;
+            self.token = Some(token);
+        }
+        writeln!(out, "{}", concise_line(d))?;
+        self.total += 1;
+        let kept = match d.severity {
+            Severity::Error => &mut self.errors,
+            Severity::Warning => &mut self.warnings,
+        };
+        if kept.len() < ANNOTATIONS_PER_LEVEL {
+            kept.push(annotation(d));
+        }
+        Ok(())
+    }
+
+    fn end(
+        &mut self,
+        summary: &Summary,
+        _: &[CheckedResponse],
         out: &mut dyn Write,
     ) -> io::Result<()> {
-        let diagnostics = &report.diagnostics;
-        if !diagnostics.is_empty() {
-            let token = stop_token();
-            writeln!(out, "::group::errlint: {} findings", diagnostics.len())?;
-            writeln!(out, "::stop-commands::{token}")?;
-            for d in diagnostics {
-                writeln!(out, "{}", concise_line(d))?;
-            }
+        if let Some(token) = self.token.take() {
             writeln!(out, "::{token}::")?;
             writeln!(out, "::endgroup::")?;
         }
-        let mut shown = 0;
-        for severity in [Severity::Error, Severity::Warning] {
-            for d in diagnostics
-                .iter()
-                .filter(|d| d.severity == severity)
-                .take(ANNOTATIONS_PER_LEVEL)
-            {
-                writeln!(out, "{}", annotation(d))?;
-                shown += 1;
-            }
+        for line in self.errors.iter().chain(&self.warnings) {
+            writeln!(out, "{line}")?;
         }
-        if shown < diagnostics.len() {
+        let shown = self.errors.len() + self.warnings.len();
+        if shown < self.total {
             writeln!(
                 out,
-                "::notice title=errlint::{} more findings are not shown as annotations (GitHub shows {} errors and {} warnings per step); all {} are listed in the \"errlint\" group of this step's log",
-                diagnostics.len() - shown,
+                "::notice title=errlint::{} more findings are not shown as annotations (GitHub shows {} errors and {} warnings per step); all {} are listed in the \"errlint findings\" group of this step's log",
+                self.total - shown,
                 ANNOTATIONS_PER_LEVEL,
                 ANNOTATIONS_PER_LEVEL,
-                diagnostics.len()
+                self.total
             )?;
         }
-        if !config.quiet {
-            writeln!(out, "{}", summary_line(&report.summary))?;
+        if !self.config.quiet {
+            writeln!(out, "{}", summary_line(summary))?;
         }
         Ok(())
     }

@@ -7,43 +7,54 @@ use annotate_snippets::{AnnotationKind, Group, Level, Origin, Renderer, Snippet}
 use anstyle::{AnsiColor, Style};
 
 use super::escape::escape_line;
-use super::{Render, RenderConfig, summary_line};
-use crate::diagnostic::{Diagnostic, Report};
+use super::{Render, RenderConfig, Stream, summary_line};
+use crate::diagnostic::{CheckedResponse, Diagnostic, Summary};
 use crate::rules::Severity;
 
 pub struct Human;
 
 impl Render for Human {
-    fn render(
-        &self,
-        report: &Report,
-        config: &RenderConfig,
-        out: &mut dyn Write,
-    ) -> io::Result<()> {
+    fn stream(&self, config: RenderConfig) -> Box<dyn Stream> {
         let renderer = if config.color {
             Renderer::styled()
         } else {
             Renderer::plain()
         };
-        for diagnostic in &report.diagnostics {
-            writeln!(out, "{}\n", render_one(&renderer, diagnostic))?;
+        Box::new(HumanStream { config, renderer })
+    }
+}
+
+struct HumanStream {
+    config: RenderConfig,
+    renderer: Renderer,
+}
+
+impl Stream for HumanStream {
+    fn diagnostic(&mut self, d: &Diagnostic, out: &mut dyn Write) -> io::Result<()> {
+        writeln!(out, "{}\n", render_one(&self.renderer, d))
+    }
+
+    fn end(
+        &mut self,
+        summary: &Summary,
+        _: &[CheckedResponse],
+        out: &mut dyn Write,
+    ) -> io::Result<()> {
+        if self.config.quiet {
+            return Ok(());
         }
-        if !config.quiet {
-            let summary = &report.summary;
-            let style = match (summary.errors, summary.warnings) {
-                (0, 0) => Style::new().fg_color(Some(AnsiColor::Green.into())),
-                (0, _) => Style::new().fg_color(Some(AnsiColor::Yellow.into())),
-                _ => Style::new().fg_color(Some(AnsiColor::Red.into())),
-            }
-            .bold();
-            let line = summary_line(summary);
-            if config.color {
-                writeln!(out, "{style}{line}{style:#}")?;
-            } else {
-                writeln!(out, "{line}")?;
-            }
+        let style = match (summary.errors, summary.warnings) {
+            (0, 0) => Style::new().fg_color(Some(AnsiColor::Green.into())),
+            (0, _) => Style::new().fg_color(Some(AnsiColor::Yellow.into())),
+            _ => Style::new().fg_color(Some(AnsiColor::Red.into())),
         }
-        Ok(())
+        .bold();
+        let line = summary_line(summary);
+        if self.config.color {
+            writeln!(out, "{style}{line}{style:#}")
+        } else {
+            writeln!(out, "{line}")
+        }
     }
 }
 

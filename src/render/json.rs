@@ -5,29 +5,13 @@ use std::io::{self, Write};
 
 use serde::Serialize;
 
-use super::{Render, RenderConfig};
-use crate::diagnostic::{Diagnostic, Report, Summary};
+use super::{Render, RenderConfig, Stream};
+use crate::diagnostic::{CheckedResponse, Diagnostic, Summary};
 
 pub struct Json;
 
 /// The version of the json wire shape.
 const VERSION: u32 = 1;
-
-#[derive(Serialize)]
-struct WireReport<'r> {
-    version: u32,
-    summary: WireSummary,
-    diagnostics: WireDiagnostics<'r>,
-}
-
-/// The diagnostics, serialised one by one as they are read: no second list in memory.
-struct WireDiagnostics<'r>(&'r [Box<Diagnostic>]);
-
-impl Serialize for WireDiagnostics<'_> {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.collect_seq(self.0.iter().map(|d| wire_diagnostic(d)))
-    }
-}
 
 #[derive(Serialize)]
 struct WireSummary {
@@ -103,14 +87,43 @@ fn wire_diagnostic(d: &Diagnostic) -> WireDiagnostic<'_> {
 }
 
 impl Render for Json {
-    fn render(&self, report: &Report, _: &RenderConfig, out: &mut dyn Write) -> io::Result<()> {
-        let wire = WireReport {
-            version: VERSION,
-            summary: wire_summary(&report.summary),
-            diagnostics: WireDiagnostics(&report.diagnostics),
-        };
-        serde_json::to_writer_pretty(&mut *out, &wire)?;
-        writeln!(out)
+    fn stream(&self, _: RenderConfig) -> Box<dyn Stream> {
+        Box::new(JsonStream { written: 0 })
+    }
+}
+
+/// Writes `{"version", "diagnostics": [...], "summary"}`: the summary comes last because it
+/// is only known at the end, and JSON objects have no order.
+struct JsonStream {
+    written: usize,
+}
+
+impl Stream for JsonStream {
+    fn begin(&mut self, out: &mut dyn Write) -> io::Result<()> {
+        write!(out, "{{\n  \"version\": {VERSION},\n  \"diagnostics\": [")
+    }
+
+    fn diagnostic(&mut self, d: &Diagnostic, out: &mut dyn Write) -> io::Result<()> {
+        out.write_all(if self.written == 0 {
+            b"\n    "
+        } else {
+            b",\n    "
+        })?;
+        serde_json::to_writer(&mut *out, &wire_diagnostic(d))?;
+        self.written += 1;
+        Ok(())
+    }
+
+    fn end(
+        &mut self,
+        summary: &Summary,
+        _: &[CheckedResponse],
+        out: &mut dyn Write,
+    ) -> io::Result<()> {
+        let close = if self.written == 0 { "]" } else { "\n  ]" };
+        write!(out, "{close},\n  \"summary\": ")?;
+        serde_json::to_writer(&mut *out, &wire_summary(summary))?;
+        writeln!(out, "\n}}")
     }
 }
 

@@ -8,68 +8,101 @@ use quick_junit::{NonSuccessKind, Report as JunitReport, TestCase, TestCaseStatu
 
 use super::concise::concise_line;
 use super::escape::escape_line;
-use super::{Render, RenderConfig};
-use crate::diagnostic::{Diagnostic, Report};
+use super::{Render, RenderConfig, Stream};
+use crate::diagnostic::{CheckedResponse, Diagnostic, Report, Summary};
 use crate::rules::Severity;
 
 pub struct Junit;
 
 impl Render for Junit {
-    fn render(&self, report: &Report, _: &RenderConfig, out: &mut dyn Write) -> io::Result<()> {
-        // Findings by (file, response); suites in the order files were checked.
-        let mut findings: BTreeMap<(&str, usize), Vec<&Diagnostic>> = BTreeMap::new();
-        for d in &report.diagnostics {
-            findings.entry((&d.file, d.response)).or_default().push(d);
-        }
-        let mut suites: Vec<(String, Vec<TestCase>)> = Vec::new();
-        let suite_for = |file: &str, suites: &mut Vec<(String, Vec<TestCase>)>| -> usize {
-            let name = escape_line(file).into_owned();
-            match suites.iter().position(|(n, _)| *n == name) {
-                Some(i) => i,
-                None => {
-                    suites.push((name, Vec::new()));
-                    suites.len() - 1
-                }
-            }
-        };
-        for checked in &report.checked {
-            let mut name = format!("response {}", checked.response);
-            if let Some(request) = &checked.request {
-                let parts: Vec<&str> = [request.method.as_deref(), request.url.as_deref()]
-                    .into_iter()
-                    .flatten()
-                    .collect();
-                name.push_str(&format!(" ({})", escape_line(&parts.join(" "))));
-            }
-            if let Some(status) = checked.status {
-                name.push_str(&format!(" → {status}"));
-            }
-            let these = findings
-                .remove(&(checked.file.as_ref(), checked.response))
-                .unwrap_or_default();
-            let index = suite_for(&checked.file, &mut suites);
-            suites[index].1.push(test_case(name, &checked.file, &these));
-        }
-        // Findings on responses that were never checked: a file or entry that could not be read.
-        for ((file, response), these) in findings {
-            let index = suite_for(file, &mut suites);
-            suites[index].1.push(test_case(
-                format!("response {response} (not read)"),
-                file,
-                &these,
-            ));
-        }
-        let mut junit = JunitReport::new("errlint");
-        for (name, cases) in suites {
-            let mut suite = TestSuite::new(name);
-            suite.add_test_cases(cases);
-            junit.add_test_suite(suite);
-        }
-        let mut xml = Vec::new();
-        junit.serialize(&mut xml).map_err(io::Error::other)?;
-        out.write_all(&drop_testsuites_skipped(xml))?;
-        writeln!(out)
+    fn stream(&self, _: RenderConfig) -> Box<dyn Stream> {
+        Box::new(JunitStream {
+            findings: Vec::new(),
+        })
     }
+}
+
+/// JUnit groups findings under their response's test case, so it keeps them to the end (its
+/// report lists every checked response anyway).
+struct JunitStream {
+    findings: Vec<Box<Diagnostic>>,
+}
+
+impl Stream for JunitStream {
+    fn diagnostic(&mut self, d: &Diagnostic, _: &mut dyn Write) -> io::Result<()> {
+        self.findings.push(Box::new(d.clone()));
+        Ok(())
+    }
+
+    fn end(
+        &mut self,
+        summary: &Summary,
+        checked: &[CheckedResponse],
+        out: &mut dyn Write,
+    ) -> io::Result<()> {
+        let report = Report {
+            diagnostics: std::mem::take(&mut self.findings),
+            summary: *summary,
+            checked: checked.to_vec(),
+        };
+        write_junit(&report, out)
+    }
+}
+
+fn write_junit(report: &Report, out: &mut dyn Write) -> io::Result<()> {
+    // Findings by (file, response); suites in the order files were checked.
+    let mut findings: BTreeMap<(&str, usize), Vec<&Diagnostic>> = BTreeMap::new();
+    for d in &report.diagnostics {
+        findings.entry((&d.file, d.response)).or_default().push(d);
+    }
+    let mut suites: Vec<(String, Vec<TestCase>)> = Vec::new();
+    let suite_for = |file: &str, suites: &mut Vec<(String, Vec<TestCase>)>| -> usize {
+        let name = escape_line(file).into_owned();
+        match suites.iter().position(|(n, _)| *n == name) {
+            Some(i) => i,
+            None => {
+                suites.push((name, Vec::new()));
+                suites.len() - 1
+            }
+        }
+    };
+    for checked in &report.checked {
+        let mut name = format!("response {}", checked.response);
+        if let Some(request) = &checked.request {
+            let parts: Vec<&str> = [request.method.as_deref(), request.url.as_deref()]
+                .into_iter()
+                .flatten()
+                .collect();
+            name.push_str(&format!(" ({})", escape_line(&parts.join(" "))));
+        }
+        if let Some(status) = checked.status {
+            name.push_str(&format!(" → {status}"));
+        }
+        let these = findings
+            .remove(&(checked.file.as_ref(), checked.response))
+            .unwrap_or_default();
+        let index = suite_for(&checked.file, &mut suites);
+        suites[index].1.push(test_case(name, &checked.file, &these));
+    }
+    // Findings on responses that were never checked: a file or entry that could not be read.
+    for ((file, response), these) in findings {
+        let index = suite_for(file, &mut suites);
+        suites[index].1.push(test_case(
+            format!("response {response} (not read)"),
+            file,
+            &these,
+        ));
+    }
+    let mut junit = JunitReport::new("errlint");
+    for (name, cases) in suites {
+        let mut suite = TestSuite::new(name);
+        suite.add_test_cases(cases);
+        junit.add_test_suite(suite);
+    }
+    let mut xml = Vec::new();
+    junit.serialize(&mut xml).map_err(io::Error::other)?;
+    out.write_all(&drop_testsuites_skipped(xml))?;
+    writeln!(out)
 }
 
 /// quick-junit writes `skipped` on `<testsuites>`, which the strict JUnit schema (Jenkins

@@ -1,12 +1,15 @@
-//! Renderers: a `Report` in, bytes out, one file per format behind one trait.
+//! Renderers: findings in, bytes out, one file per format behind one trait.
 //!
-//! Renderers are pure: they never read files, never decide exit codes, and escape every
-//! piece of captured text for their medium (`escape.rs` for terminals).
+//! Every format writes as findings arrive (`Stream`: begin, each finding in file order,
+//! end with the summary), so a report of a million findings never has to be held at once;
+//! `Render::render` drives a stream over a whole `Report`. Renderers are pure: they never
+//! read files, never decide exit codes, and escape every piece of captured text for their
+//! medium (`escape.rs` for terminals).
 
 use std::io::{self, Write};
 
 use crate::cli::OutputFormat;
-use crate::diagnostic::{Report, Summary};
+use crate::diagnostic::{CheckedResponse, Diagnostic, Report, Summary};
 
 pub mod concise;
 pub mod escape;
@@ -24,10 +27,40 @@ pub struct RenderConfig {
     pub quiet: bool,
 }
 
+/// A report being written: `begin`, every finding in order, then `end`.
+pub trait Stream: Send {
+    fn begin(&mut self, _out: &mut dyn Write) -> io::Result<()> {
+        Ok(())
+    }
+    fn diagnostic(&mut self, diagnostic: &Diagnostic, out: &mut dyn Write) -> io::Result<()>;
+    /// Closes the report. `checked` lists the checked responses when the run recorded them.
+    fn end(
+        &mut self,
+        summary: &Summary,
+        checked: &[CheckedResponse],
+        out: &mut dyn Write,
+    ) -> io::Result<()>;
+}
+
 /// One output format.
-pub trait Render {
-    fn render(&self, report: &Report, config: &RenderConfig, out: &mut dyn Write)
-    -> io::Result<()>;
+pub trait Render: Sync {
+    /// A new stream of this format.
+    fn stream(&self, config: RenderConfig) -> Box<dyn Stream>;
+
+    /// Writes a whole report.
+    fn render(
+        &self,
+        report: &Report,
+        config: &RenderConfig,
+        out: &mut dyn Write,
+    ) -> io::Result<()> {
+        let mut stream = self.stream(*config);
+        stream.begin(out)?;
+        for diagnostic in &report.diagnostics {
+            stream.diagnostic(diagnostic, out)?;
+        }
+        stream.end(&report.summary, &report.checked, out)
+    }
 }
 
 /// The renderer of a format.

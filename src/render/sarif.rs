@@ -9,12 +9,12 @@ use std::io::{self, Write};
 
 use serde_sarif::sarif::{
     ArtifactLocation, Location, Message, MultiformatMessageString, PhysicalLocation, PropertyBag,
-    Region, ReportingConfiguration, ReportingDescriptor, Result as SarifResult, ResultLevel, Run,
-    Sarif, Tool, ToolComponent,
+    Region, ReportingConfiguration, ReportingDescriptor, Result as SarifResult, ResultLevel, Tool,
+    ToolComponent,
 };
 
-use super::{Render, RenderConfig};
-use crate::diagnostic::{Diagnostic, Report};
+use super::{Render, RenderConfig, Stream};
+use crate::diagnostic::{CheckedResponse, Diagnostic, Summary};
 use crate::docs;
 use crate::rules::{RULES, Severity};
 
@@ -29,60 +29,83 @@ const SCHEMA: &str =
 const FINGERPRINT_KEY: &str = "errlint/v1";
 
 impl Render for SarifFormat {
-    fn render(&self, report: &Report, _: &RenderConfig, out: &mut dyn Write) -> io::Result<()> {
-        let rules: Vec<ReportingDescriptor> = RULES
-            .iter()
-            .map(|rule| {
-                ReportingDescriptor::builder()
-                    .id(rule.name)
-                    .name(pascal_case(rule.name))
-                    .short_description(
-                        MultiformatMessageString::builder()
-                            .text(rule.summary)
-                            .build(),
-                    )
-                    .full_description(
-                        MultiformatMessageString::builder()
-                            .text(rule.docs.what_it_does)
-                            .build(),
-                    )
-                    .help(
-                        MultiformatMessageString::builder()
-                            .text(format!(
-                                "{}\n\nInstead: {}",
-                                rule.docs.why, rule.docs.instead
-                            ))
-                            .markdown(docs::page(rule))
-                            .build(),
-                    )
-                    .default_configuration(
-                        ReportingConfiguration::builder()
-                            .level(serde_json::json!(level(rule.default_severity)))
-                            .build(),
-                    )
-                    .build()
-            })
-            .collect();
-        let driver = ToolComponent::builder()
-            .name("errlint")
-            .semantic_version(env!("CARGO_PKG_VERSION"))
-            .version(env!("CARGO_PKG_VERSION"))
-            .rules(rules)
-            .build();
-        let results: Vec<SarifResult> = report.diagnostics.iter().map(|d| result(d)).collect();
-        let run = Run::builder()
-            .tool(Tool::builder().driver(driver).build())
-            .results(results)
-            // errlint's columns count Unicode scalar values, not UTF-16 code units.
-            .column_kind(serde_json::json!("unicodeCodePoints"))
-            .build();
-        let sarif = Sarif::builder()
-            .schema(SCHEMA)
-            .version(serde_json::json!("2.1.0"))
-            .runs(vec![run])
-            .build();
-        serde_json::to_writer_pretty(&mut *out, &sarif)?;
-        writeln!(out)
+    fn stream(&self, _: RenderConfig) -> Box<dyn Stream> {
+        Box::new(SarifStream { written: 0 })
+    }
+}
+
+/// errlint as a SARIF tool: every rule with its docs.
+fn tool() -> Tool {
+    let rules: Vec<ReportingDescriptor> = RULES
+        .iter()
+        .map(|rule| {
+            ReportingDescriptor::builder()
+                .id(rule.name)
+                .name(pascal_case(rule.name))
+                .short_description(
+                    MultiformatMessageString::builder()
+                        .text(rule.summary)
+                        .build(),
+                )
+                .full_description(
+                    MultiformatMessageString::builder()
+                        .text(rule.docs.what_it_does)
+                        .build(),
+                )
+                .help(
+                    MultiformatMessageString::builder()
+                        .text(format!(
+                            "{}\n\nInstead: {}",
+                            rule.docs.why, rule.docs.instead
+                        ))
+                        .markdown(docs::page(rule))
+                        .build(),
+                )
+                .default_configuration(
+                    ReportingConfiguration::builder()
+                        .level(serde_json::json!(level(rule.default_severity)))
+                        .build(),
+                )
+                .build()
+        })
+        .collect();
+    let driver = ToolComponent::builder()
+        .name("errlint")
+        .semantic_version(env!("CARGO_PKG_VERSION"))
+        .version(env!("CARGO_PKG_VERSION"))
+        .rules(rules)
+        .build();
+    Tool::builder().driver(driver).build()
+}
+
+/// Writes the SARIF log around results serialised one at a time.
+struct SarifStream {
+    written: usize,
+}
+
+impl Stream for SarifStream {
+    fn begin(&mut self, out: &mut dyn Write) -> io::Result<()> {
+        // The log's frame, with `results` opened last so each result can follow on its own.
+        // errlint's columns count Unicode scalar values, not UTF-16 code units.
+        let frame = serde_json::json!({"$schema": SCHEMA, "version": "2.1.0"});
+        let frame = serde_json::to_string(&frame)?;
+        write!(out, "{},\"runs\":[{{\"tool\":", frame.trim_end_matches('}'))?;
+        serde_json::to_writer(&mut *out, &tool())?;
+        out.write_all(b",\"columnKind\":\"unicodeCodePoints\",\"results\":[")
+    }
+
+    fn diagnostic(&mut self, d: &Diagnostic, out: &mut dyn Write) -> io::Result<()> {
+        if self.written > 0 {
+            out.write_all(b",")?;
+        }
+        out.write_all(b"\n")?;
+        serde_json::to_writer(&mut *out, &result(d))?;
+        self.written += 1;
+        Ok(())
+    }
+
+    fn end(&mut self, _: &Summary, _: &[CheckedResponse], out: &mut dyn Write) -> io::Result<()> {
+        writeln!(out, "]}}]}}")
     }
 }
 
