@@ -1,8 +1,8 @@
 //! What the pipeline produces: owned diagnostics and the run's summary.
 //!
 //! A `Diagnostic` carries everything any renderer shows, already located and excerpted, so
-//! renderers stay pure functions of the `Report`. The stable json wire shape lives with the
-//! json renderer, not here.
+//! renderers stay pure functions of the findings they are given. The stable json wire shape
+//! lives with the json renderer, not here.
 
 use std::borrow::Cow;
 use std::sync::Arc;

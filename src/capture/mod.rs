@@ -37,7 +37,7 @@ pub trait SplitSink: Sink + Send + Sized {
     fn part(&self) -> Self;
     /// Takes in a part's results; parts are absorbed in file order.
     fn absorb(&mut self, part: Self);
-    /// Gives back spare capacity: a part waits, finished, until all are merged.
+    /// Gives back spare capacity: a finished part may wait for earlier ones to be merged.
     fn shrink(&mut self);
 }
 
