@@ -129,6 +129,16 @@ pub enum OutputFormat {
 }
 
 impl OutputFormat {
+    /// Every format, for code that must treat them all alike (tests, fuzzing).
+    pub const ALL: [OutputFormat; 6] = [
+        OutputFormat::Human,
+        OutputFormat::Concise,
+        OutputFormat::Json,
+        OutputFormat::Sarif,
+        OutputFormat::Junit,
+        OutputFormat::Github,
+    ];
+
     /// Formats for machines: their output is always a valid document and never coloured.
     pub fn is_machine(self) -> bool {
         matches!(

@@ -143,7 +143,10 @@ fn check(args: &CheckArgs, stdout: &mut (dyn Write + Send)) -> Result<ExitStatus
     // With --output-file the report goes to a temporary file beside it (renamed into place
     // at the end) and people get the human report on stdout.
     let mut report_file = match &args.output_file {
-        Some(path) => Some(ReportFile::create(path)?),
+        Some(path) => Some(
+            AtomicFile::create(path)
+                .with_context(|| format!("cannot write the report to {}", path.display()))?,
+        ),
         None => None,
     };
     let outputs = match report_file.as_mut() {
@@ -189,7 +192,11 @@ fn check(args: &CheckArgs, stdout: &mut (dyn Write + Send)) -> Result<ExitStatus
     }
     if let (Some(recorder), Some(path)) = (finished.recorder, &args.write_baseline) {
         let text = recorder.render();
-        write_atomically(path, |out| out.write_all(text.as_bytes()))
+        AtomicFile::create(path)
+            .and_then(|mut file| {
+                file.writer.write_all(text.as_bytes())?;
+                file.persist(path)
+            })
             .with_context(|| format!("cannot write the baseline {}", path.display()))?;
         // Recording today's findings is the point of the run, not a failure.
         return Ok(ExitStatus::Success);
@@ -197,28 +204,27 @@ fn check(args: &CheckArgs, stdout: &mut (dyn Write + Send)) -> Result<ExitStatus
     Ok(exit_status(&finished.summary, &settings))
 }
 
-/// A report being written to a temporary file beside its destination, renamed into place
-/// when complete, so readers never see half a report.
-struct ReportFile {
+/// A file written to a temporary file beside its destination and renamed into place when
+/// complete, so readers never see half a report or baseline.
+struct AtomicFile {
     writer: io::BufWriter<tempfile::NamedTempFile>,
 }
 
-impl ReportFile {
-    fn create(path: &Path) -> Result<Self> {
+impl AtomicFile {
+    fn create(path: &Path) -> io::Result<Self> {
         let dir = match path.parent() {
             Some(parent) if !parent.as_os_str().is_empty() => parent,
             _ => Path::new("."),
         };
-        let file = tempfile::NamedTempFile::new_in(dir)
-            .with_context(|| format!("cannot write the report to {}", path.display()))?;
+        let file = tempfile::NamedTempFile::new_in(dir)?;
         Ok(Self {
             writer: io::BufWriter::new(file),
         })
     }
 
-    fn persist(self, path: &Path) -> Result<()> {
+    fn persist(self, path: &Path) -> io::Result<()> {
         let file = self.writer.into_inner().map_err(|e| e.into_error())?;
-        file.persist(path)?;
+        file.persist(path).map_err(|e| e.error)?;
         Ok(())
     }
 }
@@ -229,26 +235,6 @@ fn same_file(a: &Path, b: &Path) -> bool {
         (Ok(a), Ok(b)) => a == b,
         _ => false,
     }
-}
-
-/// Writes a file through a temporary file beside it and a rename, so readers never see a
-/// half-written report.
-fn write_atomically(
-    path: &Path,
-    write: impl FnOnce(&mut dyn Write) -> io::Result<()>,
-) -> Result<()> {
-    let dir = match path.parent() {
-        Some(parent) if !parent.as_os_str().is_empty() => parent,
-        _ => Path::new("."),
-    };
-    let mut file = tempfile::NamedTempFile::new_in(dir)?;
-    {
-        let mut buffered = io::BufWriter::new(file.as_file_mut());
-        write(&mut buffered)?;
-        buffered.flush()?;
-    }
-    file.persist(path)?;
-    Ok(())
 }
 
 /// A progress bar on stderr for long runs when a person is watching: stderr is a terminal,

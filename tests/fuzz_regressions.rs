@@ -13,14 +13,7 @@ fn every_fuzz_finding_is_checked_and_rendered_without_a_panic() {
         let name = path.file_name().unwrap().to_string_lossy().into_owned();
         let bytes = std::fs::read(&path).unwrap();
         let report = errlint::check_bytes(&bytes, &name);
-        for format in [
-            OutputFormat::Human,
-            OutputFormat::Concise,
-            OutputFormat::Json,
-            OutputFormat::Sarif,
-            OutputFormat::Junit,
-            OutputFormat::Github,
-        ] {
+        for format in OutputFormat::ALL {
             let mut out = Vec::new();
             renderer(format)
                 .render(&report, &RenderConfig::default(), &mut out)

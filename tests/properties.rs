@@ -15,14 +15,7 @@ fn dangerous(c: char) -> bool {
 /// Checks bytes as a capture named `name` and renders the report in every format.
 fn check_and_render(bytes: &[u8], name: &str) {
     let report = errlint::check_bytes(bytes, name);
-    for format in [
-        OutputFormat::Human,
-        OutputFormat::Concise,
-        OutputFormat::Json,
-        OutputFormat::Sarif,
-        OutputFormat::Junit,
-        OutputFormat::Github,
-    ] {
+    for format in OutputFormat::ALL {
         let mut out = Vec::new();
         renderer(format)
             .render(&report, &RenderConfig::default(), &mut out)

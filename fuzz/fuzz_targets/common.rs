@@ -8,7 +8,7 @@ use errlint::render::{RenderConfig, renderer};
 /// Renders `report` in every format; machine formats must parse back, and nothing meant for
 /// a terminal may carry an escape character from the capture.
 pub fn render_everything(report: &Report) {
-    for format in [OutputFormat::Human, OutputFormat::Concise, OutputFormat::Json, OutputFormat::Sarif, OutputFormat::Junit, OutputFormat::Github] {
+    for format in OutputFormat::ALL {
         for color in [false, true] {
             let mut out = Vec::new();
             renderer(format).render(report, &RenderConfig { color, quiet: false }, &mut out).expect("rendering to memory cannot fail");

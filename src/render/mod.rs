@@ -201,11 +201,7 @@ pub(crate) mod tests {
 
     #[test]
     fn no_format_lets_an_escape_character_through() {
-        for format in [
-            OutputFormat::Human,
-            OutputFormat::Concise,
-            OutputFormat::Json,
-        ] {
+        for format in OutputFormat::ALL {
             let text = render_to_string(format, RenderConfig::default());
             assert!(!text.contains('\u{1b}'), "{format:?} leaked ESC:\n{text}");
             assert!(!text.contains('\u{7}'), "{format:?} leaked BEL");
