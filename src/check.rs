@@ -98,14 +98,6 @@ fn body_state(response: &Response<'_>) -> BodyState {
         .strip_prefix(b"\xEF\xBB\xBF")
         .unwrap_or(&body.bytes);
     let bom = body.bytes.len() - bytes.len();
-    let first = bytes.iter().find(|b| !b.is_ascii_whitespace());
-    // A leading `{` or `[` claims JSON only in text: base64-decoded image bytes may start
-    // with 0x7B by chance.
-    let claims_json = (matches!(first, Some(b'{' | b'[')) && looks_like_text(bytes))
-        || response
-            .content_type
-            .as_deref()
-            .is_some_and(is_json_media_type);
     // Most success bodies only need to be valid: checking that without building a tree is
     // several times cheaper. A body that mentions "message" may be an error object under a
     // 2xx (error-body-on-success), so it gets the full parse.
@@ -113,24 +105,31 @@ fn body_state(response: &Response<'_>) -> BodyState {
         .status
         .valid_code()
         .is_some_and(|c| (200..300).contains(&c));
-    if success && memchr::memmem::find(bytes, b"\"message\"").is_none() {
-        return match serde_json::from_slice::<serde::de::IgnoredAny>(bytes) {
-            Ok(_) => BodyState::ValidJson,
-            Err(error) if claims_json => BodyState::InvalidJson {
-                offset: bom + offset_of(bytes, error.line(), error.column()),
-                message: parse_error_message(&error),
-            },
-            Err(_) => BodyState::NotJson,
-        };
-    }
-    match serde_json::from_slice(bytes) {
-        Ok(value) => BodyState::Json(value),
-        Err(error) if claims_json => BodyState::InvalidJson {
+    let parsed = if success && memchr::memmem::find(bytes, b"\"message\"").is_none() {
+        serde_json::from_slice::<serde::de::IgnoredAny>(bytes).map(|_| BodyState::ValidJson)
+    } else {
+        serde_json::from_slice(bytes).map(BodyState::Json)
+    };
+    match parsed {
+        Ok(state) => state,
+        // Whether the body claimed to be JSON matters only once it failed to parse.
+        Err(error) if claims_json(bytes, response) => BodyState::InvalidJson {
             offset: bom + offset_of(bytes, error.line(), error.column()),
             message: parse_error_message(&error),
         },
         Err(_) => BodyState::NotJson,
     }
+}
+
+/// A body claims to be JSON when its Content-Type says so, or when it is text starting with
+/// `{` or `[` (base64-decoded image bytes may start with 0x7B by chance).
+fn claims_json(bytes: &[u8], response: &Response<'_>) -> bool {
+    let first = bytes.iter().find(|b| !b.is_ascii_whitespace());
+    (matches!(first, Some(b'{' | b'[')) && looks_like_text(bytes))
+        || response
+            .content_type
+            .as_deref()
+            .is_some_and(is_json_media_type)
 }
 
 /// serde_json's message, made plain where it is obscure.
