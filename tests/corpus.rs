@@ -18,14 +18,10 @@ const BROKEN: [&str; 5] = [
     "har/haralyzer__haralyzer__single_entry.har",
 ];
 
+mod support;
+
 fn corpus() -> Option<PathBuf> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus");
-    if dir.is_dir() {
-        Some(dir)
-    } else {
-        eprintln!("note: {} not found; corpus tests skipped", dir.display());
-        None
-    }
+    support::shared("corpus")
 }
 
 fn check(args: &[&Path]) -> (i32, Value) {

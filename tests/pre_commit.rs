@@ -14,23 +14,17 @@ fn run(dir: &Path, program: &str, args: &[&str]) -> Output {
         .unwrap_or_else(|e| panic!("{program}: {e}"))
 }
 
-fn available(program: &str) -> bool {
-    Command::new(program)
-        .arg("--version")
-        .output()
-        .is_ok_and(|o| o.status.success())
-}
+mod support;
 
 #[test]
 fn pre_commit_hook_blocks_a_bad_capture_and_passes_a_good_one() {
-    if !available("pre-commit") || !available("git") {
-        eprintln!("note: pre-commit or git not installed; the pre-commit hook test is skipped");
+    if support::tool("pre-commit").is_none() || support::tool("git").is_none() {
         return;
     }
     let project = Path::new(env!("CARGO_MANIFEST_DIR"));
     let head = run(project, "git", &["rev-parse", "HEAD"]);
     if !head.status.success() {
-        eprintln!("note: the project is not a git checkout; the pre-commit hook test is skipped");
+        support::missing::<()>("the project is not a git checkout");
         return;
     }
     let rev = String::from_utf8(head.stdout).unwrap().trim().to_string();
