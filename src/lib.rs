@@ -366,10 +366,8 @@ pub fn check_bytes(bytes: &[u8], file_name: &str) -> Report {
         excerpts: true,
     };
     let mut checker = FileChecker::new(rules, std::sync::Arc::from(file_name), None, needs);
-    let options = capture::LoadOptions {
-        max_decoded: 1 << 20,
-        ..capture::LoadOptions::default()
-    };
+    // The command's own limits: fuzzing must see what users run.
+    let options = capture::LoadOptions::default();
     if let Ok(Outcome::Unrecognized) = capture::load(bytes, file_name, &options, &mut checker) {
         checker.malformed(TextPos::START, 0, "not a capture errlint recognises".into());
     }

@@ -40,22 +40,28 @@ impl OutputFile {
     /// Opens `path` for writing as the module comment describes. Errors name no temporary
     /// file: callers add the destination's name.
     pub fn create(path: &Path) -> io::Result<Self> {
-        let target = follow_links(path)?;
-        match fs::metadata(&target) {
+        match fs::metadata(path) {
             Ok(meta) if meta.is_dir() => Err(io::Error::new(
                 io::ErrorKind::IsADirectory,
                 "it is a directory",
             )),
-            Ok(meta) if !meta.is_file() => {
-                // A device, FIFO or socket: what reads it expects the bytes, not a new file.
-                let file = OpenOptions::new().write(true).open(&target)?;
+            Ok(meta) if !meta.is_file() || names_a_descriptor(path) => {
+                // A device, FIFO or socket, or a file reached through `/dev/stdout` and the
+                // like: what reads it expects the bytes in place, not a new file.
+                let file = OpenOptions::new().write(true).open(path)?;
+                if meta.is_file() {
+                    file.set_len(0)?;
+                }
                 Ok(Self {
                     writer: BufWriter::new(file),
                     kind: Kind::Direct,
                 })
             }
-            Ok(meta) => Self::beside(target, Some(meta.permissions())),
-            Err(error) if error.kind() == io::ErrorKind::NotFound => Self::beside(target, None),
+            Ok(meta) => Self::beside(fs::canonicalize(path)?, Some(meta.permissions())),
+            Err(error) if error.kind() == io::ErrorKind::NotFound => {
+                // New, or a dangling link whose target is to be created.
+                Self::beside(follow_links(path)?, None)
+            }
             Err(error) => Err(error),
         }
     }
@@ -82,7 +88,11 @@ impl OutputFile {
             builder.permissions(fs::Permissions::from_mode(0o666));
         }
         let mut registry = IN_FLIGHT.lock().unwrap_or_else(|p| p.into_inner());
-        let (file, temporary) = builder.tempfile_in(&dir)?.keep().map_err(|e| e.error)?;
+        let (file, temporary) = builder
+            .tempfile_in(&dir)
+            .map_err(without_path)?
+            .keep()
+            .map_err(|e| without_path(e.error))?;
         registry.push(temporary.clone());
         drop(registry);
         let output = Self {
@@ -132,6 +142,24 @@ impl Drop for OutputFile {
                 registry.retain(|p| p != temporary);
             }
         }
+    }
+}
+
+/// True for paths that stand for an open file descriptor (`/dev/stdout`, `/dev/fd/3`,
+/// `/proc/self/fd/1`): renaming over what they resolve to would leave the descriptor, which
+/// is where the reader looks, pointing at a removed file.
+fn names_a_descriptor(path: &Path) -> bool {
+    let absolute = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+    absolute.starts_with("/dev") || absolute.starts_with("/proc")
+}
+
+/// The same error without the temporary file's name, which tempfile adds: messages name the
+/// destination the user gave, never a file they did not ask for.
+fn without_path(error: io::Error) -> io::Error {
+    let message = error.to_string();
+    match message.find(" at path ") {
+        Some(cut) => io::Error::new(error.kind(), &message[..cut]),
+        None => error,
     }
 }
 
