@@ -328,15 +328,28 @@ fn check_input<'e>(
         checker = checker.emitting_to(emitter, number);
     }
     let outcome = match &input.source {
-        Source::Stdin => capture::load(io::stdin(), &input.file_name, &settings.load, &mut checker),
+        Source::Stdin => capture::load(
+            io::stdin(),
+            &input.file_name,
+            None,
+            &settings.load,
+            &mut checker,
+        ),
         Source::File(path) => File::open(path).and_then(|file| match progress {
             Some(bar) => capture::load(
                 bar.wrap_read(file),
                 &input.file_name,
+                Some(path),
                 &settings.load,
                 &mut checker,
             ),
-            None => capture::load(file, &input.file_name, &settings.load, &mut checker),
+            None => capture::load(
+                file,
+                &input.file_name,
+                Some(path),
+                &settings.load,
+                &mut checker,
+            ),
         }),
         Source::Unreadable(message) => Err(io::Error::other(message.clone())),
     };
@@ -375,7 +388,8 @@ pub fn check_bytes(bytes: &[u8], file_name: &str) -> Report {
         max_decoded: 1 << 20,
         ..capture::LoadOptions::default()
     };
-    if let Ok(Outcome::Unrecognized) = capture::load(bytes, file_name, &options, &mut checker) {
+    if let Ok(Outcome::Unrecognized) = capture::load(bytes, file_name, None, &options, &mut checker)
+    {
         checker.malformed(TextPos::START, 0, "not a capture errlint recognises".into());
     }
     let (diagnostics, summary, checked) = checker.finish();

@@ -1,25 +1,154 @@
-//! Whole JSON documents that are not HARs: capture envelopes, lists of envelopes, NDJSON,
-//! and bare bodies whose status is in the file name (SPEC §2).
+//! Whole JSON documents that are not HARs: mocks and fixtures (nock, WireMock, Postman,
+//! Pact), capture envelopes, lists of envelopes, NDJSON, and bare bodies whose status is in
+//! the file name (docs/inputs.md).
 //!
 //! These files hold one response or a list of small ones, so they are read whole; serde's
-//! borrowed `RawValue`s keep each body's place in the file for exact positions.
+//! borrowed `RawValue`s keep each body's place in the file for exact positions. The order in
+//! which structures are recognised is written once, in `Document::load`; each structure's
+//! loader lives in its own file and must not print.
 
 use std::borrow::Cow;
 use std::collections::BTreeMap;
+use std::path::Path;
 
 use serde_json::value::RawValue;
 
-use super::{Outcome, Sink};
+use super::decode::{TooLarge, undo_codings};
+use super::{LoadOptions, Outcome, Sink, nock, pact, postman, wiremock};
 use crate::position::{LineIndex, TextPos};
 use crate::response::{Body, BodyOrigin, Headers, OriginKind, Response, Status};
 use crate::rules::strip_position;
 
-type Members<'a> = BTreeMap<Cow<'a, str>, &'a RawValue>;
+pub type Members<'a> = BTreeMap<Cow<'a, str>, &'a RawValue>;
 
-/// The file a document came from: its name decides a bare body's status.
+/// The file a document came from: its name decides a bare body's status, its path where a
+/// WireMock mapping's body files are.
 pub struct Document<'n> {
     pub file_name: &'n str,
     pub extension: &'n str,
+    pub path: Option<&'n Path>,
+    pub options: &'n LoadOptions,
+}
+
+/// A JSON document in memory, for the loaders of the structures it may hold: the bytes their
+/// borrowed members point into, the positions of those bytes, and what the run asked for.
+pub struct Json<'a> {
+    pub bytes: &'a [u8],
+    pub index: &'a LineIndex<'a>,
+    pub path: Option<&'a Path>,
+    pub options: &'a LoadOptions,
+}
+
+impl<'a> Json<'a> {
+    /// Where a borrowed member starts in the document.
+    pub fn offset(&self, raw: &RawValue) -> usize {
+        offset_in(self.bytes, raw.get())
+    }
+
+    pub fn position(&self, raw: &RawValue) -> TextPos {
+        self.index.position(self.offset(raw))
+    }
+
+    /// An empty body, findings on which point at `offset`.
+    pub fn empty_body(&self, offset: usize) -> Body<'a> {
+        Body {
+            bytes: Cow::Borrowed(&[][..]),
+            origin: BodyOrigin {
+                file: self.index,
+                offset,
+                kind: OriginKind::Decoded,
+            },
+        }
+    }
+
+    /// Bytes decoded from the member `raw` (base64, hex): findings point at its start.
+    pub fn decoded_body(&self, bytes: Vec<u8>, raw: &RawValue) -> Body<'a> {
+        Body {
+            bytes: Cow::Owned(bytes),
+            origin: BodyOrigin {
+                file: self.index,
+                offset: self.offset(raw),
+                kind: OriginKind::Decoded,
+            },
+        }
+    }
+
+    /// A body held as a JSON value: a string is the body's text (findings point inside the
+    /// string), `null` is empty, any other value is the body as written.
+    pub fn body(&self, raw: &'a RawValue) -> Body<'a> {
+        json_body(raw, self.bytes, self.index)
+    }
+
+    /// A JSON value that is the body exactly as written (WireMock's `jsonBody`).
+    pub fn verbatim(&self, raw: &'a RawValue) -> Body<'a> {
+        Body {
+            bytes: Cow::Borrowed(raw.get().as_bytes()),
+            origin: BodyOrigin {
+                file: self.index,
+                offset: self.offset(raw),
+                kind: OriginKind::Verbatim,
+            },
+        }
+    }
+
+    /// Undoes compression that is really present in a body (nock keeps gzip bytes as hex,
+    /// a WireMock body file may be gzip): the decoded body points where the stored one did.
+    pub fn decompressed(
+        &self,
+        body: Body<'a>,
+        headers: &Headers<'_>,
+    ) -> Result<Body<'a>, TooLarge> {
+        match undo_codings(&body.bytes, Some(headers), self.options.max_decoded)? {
+            None => Ok(body),
+            Some(plain) => {
+                let offset = match body.origin.kind {
+                    // The literal starts after the quote; the member at the quote.
+                    OriginKind::JsonString(_) => body.origin.offset.saturating_sub(1),
+                    _ => body.origin.offset,
+                };
+                Ok(Body {
+                    bytes: Cow::Owned(plain),
+                    origin: BodyOrigin {
+                        file: self.index,
+                        offset,
+                        kind: OriginKind::Decoded,
+                    },
+                })
+            }
+        }
+    }
+
+    /// Whether `--url` lets a response of this request URL be checked.
+    pub fn selects(&self, url: Option<&str>) -> bool {
+        self.options.url_selects(url)
+    }
+}
+
+/// A string member's text, when it is a string.
+pub fn text_of(raw: Option<&&RawValue>) -> Option<String> {
+    raw.and_then(|raw| serde_json::from_str::<String>(raw.get()).ok())
+}
+
+/// The members of a JSON object, when `raw` is one.
+pub fn members_of<'a>(raw: &'a RawValue) -> Option<Members<'a>> {
+    if !raw.get().starts_with('{') {
+        return None;
+    }
+    serde_json::from_str(raw.get()).ok()
+}
+
+/// The items of a JSON array, when `raw` is one.
+pub fn items_of(raw: &RawValue) -> Option<Vec<&RawValue>> {
+    if !raw.get().starts_with('[') {
+        return None;
+    }
+    serde_json::from_str(raw.get()).ok()
+}
+
+/// True when a mock's body text holds template tags (`{{request.path}}`): such a body is
+/// checked only while it still parses as JSON.
+pub fn templated(bytes: &[u8]) -> bool {
+    memchr::memmem::find(bytes, b"{{").is_some()
 }
 
 impl Document<'_> {
@@ -65,17 +194,41 @@ impl Document<'_> {
             );
             return Outcome::Loaded;
         }
+        let json = Json {
+            bytes,
+            index: &index,
+            path: self.path,
+            options: self.options,
+        };
+        // Recognition order: the mocks' structures are tried before envelopes, because a
+        // nock fixture's items and a WireMock mapping's parts carry `status` too.
         match root.get().as_bytes().first() {
             Some(b'{') => {
-                if let Ok(members) = serde_json::from_str::<Members<'_>>(root.get())
-                    && is_envelope(&members, name_status.is_some())
-                {
-                    envelope(&members, 0, bytes, &index, sink);
-                    return Outcome::Loaded;
+                if let Ok(members) = serde_json::from_str::<Members<'_>>(root.get()) {
+                    if wiremock::recognise(&members) {
+                        wiremock::load(&members, &json, sink);
+                        return Outcome::Loaded;
+                    }
+                    if postman::recognise(&members) {
+                        postman::load(&members, &json, sink);
+                        return Outcome::Loaded;
+                    }
+                    if pact::recognise(&members) {
+                        pact::load(&members, &json, sink);
+                        return Outcome::Loaded;
+                    }
+                    if is_envelope(&members, name_status.is_some()) {
+                        envelope(&members, 0, bytes, &index, sink);
+                        return Outcome::Loaded;
+                    }
                 }
             }
             Some(b'[') => {
                 if let Ok(items) = serde_json::from_str::<Vec<&RawValue>>(root.get()) {
+                    if let Some(fixtures) = nock::recognise(&items) {
+                        nock::load(&fixtures, &json, sink);
+                        return Outcome::Loaded;
+                    }
                     let envelopes: Vec<Members<'_>> = items
                         .iter()
                         .filter_map(|item| serde_json::from_str::<Members<'_>>(item.get()).ok())
@@ -141,7 +294,7 @@ fn starts_like_json(bytes: &[u8]) -> bool {
 }
 
 /// Byte offset of a borrowed slice inside the document it was borrowed from.
-fn offset_in(document: &[u8], part: &str) -> usize {
+pub fn offset_in(document: &[u8], part: &str) -> usize {
     (part.as_ptr() as usize)
         .saturating_sub(document.as_ptr() as usize)
         .min(document.len())
@@ -208,38 +361,7 @@ fn envelope(
                 kind: OriginKind::Decoded,
             },
         },
-        Some(raw) if raw.get() == "null" => Body {
-            bytes: Cow::Borrowed(&[][..]),
-            origin: BodyOrigin {
-                file: index,
-                offset: offset_in(document, raw.get()),
-                kind: OriginKind::Decoded,
-            },
-        },
-        Some(raw) if raw.get().starts_with('"') => {
-            let literal = &raw.get().as_bytes()[1..raw.get().len() - 1];
-            let decoded: Cow<'_, str> = serde_json::from_str(raw.get()).unwrap_or_default();
-            let bytes = match decoded {
-                Cow::Borrowed(s) => Cow::Borrowed(s.as_bytes()),
-                Cow::Owned(s) => Cow::Owned(s.into_bytes()),
-            };
-            Body {
-                bytes,
-                origin: BodyOrigin {
-                    file: index,
-                    offset: offset_in(document, raw.get()) + 1,
-                    kind: OriginKind::JsonString(literal),
-                },
-            }
-        }
-        Some(raw) => Body {
-            bytes: Cow::Borrowed(raw.get().as_bytes()),
-            origin: BodyOrigin {
-                file: index,
-                offset: offset_in(document, raw.get()),
-                kind: OriginKind::Verbatim,
-            },
-        },
+        Some(raw) => json_body(raw, document, index),
     };
     let mut response = Response::new(item, at, status);
     response.method = text("method").map(Cow::Owned);
@@ -253,9 +375,53 @@ fn envelope(
     sink.response(&response);
 }
 
+/// A body held as a JSON value in `document`: a string is the body's text, `null` empty,
+/// any other value the body as written.
+fn json_body<'a>(raw: &'a RawValue, document: &'a [u8], index: &'a LineIndex<'a>) -> Body<'a> {
+    let text = raw.get();
+    let offset = offset_in(document, text);
+    if text == "null" {
+        return Body {
+            bytes: Cow::Borrowed(&[][..]),
+            origin: BodyOrigin {
+                file: index,
+                offset,
+                kind: OriginKind::Decoded,
+            },
+        };
+    }
+    if let Some(literal) = text
+        .strip_prefix('"')
+        .and_then(|t| t.strip_suffix('"'))
+        .filter(|_| text.len() >= 2)
+    {
+        let decoded: Cow<'_, str> = serde_json::from_str(text).unwrap_or_default();
+        let bytes = match decoded {
+            Cow::Borrowed(s) => Cow::Borrowed(s.as_bytes()),
+            Cow::Owned(s) => Cow::Owned(s.into_bytes()),
+        };
+        return Body {
+            bytes,
+            origin: BodyOrigin {
+                file: index,
+                offset: offset + 1,
+                kind: OriginKind::JsonString(literal.as_bytes()),
+            },
+        };
+    }
+    Body {
+        bytes: Cow::Borrowed(text.as_bytes()),
+        origin: BodyOrigin {
+            file: index,
+            offset,
+            kind: OriginKind::Verbatim,
+        },
+    }
+}
+
 /// Headers as an object (`{"Content-Type": "application/json"}`, values may be lists) or a
 /// list of `[name, value]` pairs or `{"name", "value"}` objects.
-fn parse_headers(raw: &str) -> Result<Headers<'static>, String> {
+pub fn parse_headers(raw: &str) -> Result<Headers<'static>, String> {
     let value: serde_json::Value = serde_json::from_str(raw).map_err(|e| e.to_string())?;
     let text = |v: &serde_json::Value| match v {
         serde_json::Value::String(s) => Some(s.clone()),

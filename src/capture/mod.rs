@@ -1,22 +1,30 @@
 //! Loaders: bytes of a capture file → a stream of `Response`s handed to a `Sink`.
 //!
-//! Every file is recognised by its content (SPEC §2): a JSON object with a `log` member is
-//! a HAR, text starting with `HTTP/` is raw HTTP, other JSON is an envelope, a list, NDJSON
-//! or a bare body. Loaders never stop at the first broken part: a broken file or entry is
+//! Every file is recognised by its content (docs/inputs.md): a JSON object with a `log`
+//! member is a HAR, text starting with `HTTP/` is raw HTTP, `WARC/1.` a web archive, a ZIP
+//! a Fiddler session archive, other JSON a mock or fixture (nock, WireMock, Postman, Pact),
+//! an envelope, a list, NDJSON or a bare body. Loaders never stop at the first broken part: a broken file or entry is
 //! reported to the sink as malformed and loading goes on where it can. They never print.
 
 use std::io::{self, Read};
+use std::path::Path;
 
 use globset::GlobSet;
 
 use crate::position::TextPos;
-use crate::response::Response;
+use crate::response::{Response, redact_url};
 
 pub mod decode;
 mod document;
 mod har;
+mod nock;
+mod pact;
+mod postman;
 mod raw_http;
+mod saz;
 pub mod scanner;
+mod warc;
+mod wiremock;
 
 use scanner::{ScanError, Scanner};
 
@@ -59,6 +67,17 @@ impl Default for LoadOptions {
     }
 }
 
+impl LoadOptions {
+    /// Whether `--url` lets a response to this request URL be checked (every response is,
+    /// without `--url`). Globs match the URL without its query, as reports show it.
+    pub fn url_selects(&self, url: Option<&str>) -> bool {
+        match &self.url_filter {
+            None => true,
+            Some(globs) => url.is_some_and(|u| globs.is_match(redact_url(u))),
+        }
+    }
+}
+
 /// Whether the file was in a format errlint knows.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Outcome {
@@ -75,11 +94,13 @@ fn claims_json(extension: &str) -> bool {
 }
 
 /// Loads one capture. `file_name` (the last path component) gives the extension and, for
-/// bare bodies, the status. Read errors partway become malformed findings; only an error
-/// before the first byte is returned.
+/// bare bodies, the status; `path`, when the capture is a file, is where a WireMock
+/// mapping's body files are looked for. Read errors partway become malformed findings; only
+/// an error before the first byte is returned.
 pub fn load<S: SplitSink>(
     mut reader: impl Read + Send,
     file_name: &str,
+    path: Option<&Path>,
     options: &LoadOptions,
     sink: &mut S,
 ) -> io::Result<Outcome> {
@@ -114,6 +135,8 @@ pub fn load<S: SplitSink>(
     let document = document::Document {
         file_name,
         extension: &extension,
+        path,
+        options,
     };
 
     let read_all = |mut prefix: Vec<u8>, mut reader: Box<dyn Read + '_>| -> io::Result<Vec<u8>> {
@@ -121,6 +144,20 @@ pub fn load<S: SplitSink>(
         Ok(prefix.split_off(bom))
     };
 
+    if prefix.starts_with(saz::ZIP_MAGIC) {
+        let bytes = read_all(prefix, Box::new(reader))?;
+        return Ok(saz::load(&bytes, options, sink));
+    }
+    if prefix.starts_with(warc::GZIP_MAGIC) && file_name.to_ascii_lowercase().ends_with(".warc.gz")
+    {
+        warc::load_gzip(prefix.chain(reader), options, sink);
+        return Ok(Outcome::Loaded);
+    }
+    if content.starts_with(warc::MAGIC) {
+        let bytes = read_all(prefix, Box::new(reader))?;
+        warc::load(&bytes, start, options, sink);
+        return Ok(Outcome::Loaded);
+    }
     if matches!(extension.as_str(), "jsonl" | "ndjson") {
         let bytes = read_all(prefix, Box::new(reader))?;
         document::load_ndjson(&bytes, start, sink);
