@@ -1,6 +1,6 @@
 //! Whole JSON documents that are not HARs: mocks and fixtures (nock, WireMock, Postman,
 //! Pact), capture envelopes, lists of envelopes, NDJSON, and bare bodies whose status is in
-//! the file name (docs/inputs.md).
+//! the file name (the README's "Inputs").
 //!
 //! These files hold one response or a list of small ones, so they are read whole; serde's
 //! borrowed `RawValue`s keep each body's place in the file for exact positions. The order in

@@ -1,6 +1,6 @@
 //! Loaders: bytes of a capture file → a stream of `Response`s handed to a `Sink`.
 //!
-//! Every file is recognised by its content (docs/inputs.md): a JSON object with a `log`
+//! Every file is recognised by its content (the README's "Inputs"): a JSON object with a `log`
 //! member is a HAR, text starting with `HTTP/` is raw HTTP, `WARC/1.` a web archive, a ZIP
 //! a Fiddler session archive, other JSON a mock or fixture (nock, WireMock, Postman, Pact),
 //! an envelope, a list, NDJSON or a bare body. Loaders never stop at the first broken part: a broken file or entry is

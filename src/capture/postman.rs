@@ -3,7 +3,8 @@
 //! (`item[].response[]`), folders walked depth-first in document order.
 //!
 //! An example has `code`, a `header` list of `{key, value}`, a `body` string and the request
-//! it answered in `originalRequest` (method, and `url` as a string or an object with `raw`).
+//! it answered in `originalRequest` (method, and `url` as a string or an object with `raw`;
+//! an example saved without it answered its item's `request`).
 //! Folders are walked with an explicit stack and a depth cap, so a collection nested
 //! thousands of folders deep is one finding, never a stack overflow. Request headers and
 //! bodies are never read. This loader must not print.
@@ -48,8 +49,9 @@ pub fn load<'a>(members: &Members<'a>, json: &Json<'a>, sink: &mut dyn Sink) {
             continue;
         };
         if let Some(examples) = item.get("response").and_then(|r| items_of(r)) {
+            let request = item.get("request").copied();
             for example in examples {
-                saved_example(index, example, json, sink);
+                saved_example(index, example, request, json, sink);
                 index += 1;
             }
         }
@@ -72,7 +74,15 @@ pub fn load<'a>(members: &Members<'a>, json: &Json<'a>, sink: &mut dyn Sink) {
     }
 }
 
-fn saved_example<'a>(index: usize, raw: &'a RawValue, json: &Json<'a>, sink: &mut dyn Sink) {
+/// One saved example; `item_request` is the request of the item holding it, for examples
+/// saved without their `originalRequest`.
+fn saved_example<'a>(
+    index: usize,
+    raw: &'a RawValue,
+    item_request: Option<&'a RawValue>,
+    json: &Json<'a>,
+    sink: &mut dyn Sink,
+) {
     let at = json.position(raw);
     let Some(example) = members_of(raw) else {
         return sink.malformed(
@@ -81,11 +91,12 @@ fn saved_example<'a>(index: usize, raw: &'a RawValue, json: &Json<'a>, sink: &mu
             format!("saved response {index} is not an object"),
         );
     };
-    let request = example.get("originalRequest").and_then(|r| members_of(r));
-    let url = request.as_ref().and_then(|r| {
-        let url = r.get("url")?;
-        text_of(Some(url)).or_else(|| members_of(url).and_then(|u| text_of(u.get("raw"))))
-    });
+    let (method, url) = [example.get("originalRequest").copied(), item_request]
+        .into_iter()
+        .flatten()
+        .map(request_of)
+        .find(|(method, url)| method.is_some() || url.is_some())
+        .unwrap_or_default();
     if !json.selects(url.as_deref()) {
         sink.skipped(1);
         return;
@@ -103,10 +114,7 @@ fn saved_example<'a>(index: usize, raw: &'a RawValue, json: &Json<'a>, sink: &mu
         None => json.empty_body(json.offset(raw)),
     };
     let mut response = Response::new(index, at, status);
-    response.method = request
-        .as_ref()
-        .and_then(|r| text_of(r.get("method")))
-        .map(Cow::Owned);
+    response.method = method.map(Cow::Owned);
     response.raw_url = url.map(Cow::Owned);
     response.content_type = headers
         .get("content-type")
@@ -114,6 +122,21 @@ fn saved_example<'a>(index: usize, raw: &'a RawValue, json: &Json<'a>, sink: &mu
     response.headers = Some(headers);
     response.body = Some(body);
     sink.response(&response);
+}
+
+/// The method and URL of a Postman request: an object with `method` and `url` (a string, or
+/// an object with `raw`), or a bare URL string, which Postman sends as a GET.
+fn request_of(raw: &RawValue) -> (Option<String>, Option<String>) {
+    if let Some(url) = text_of(Some(&raw)) {
+        return (Some("GET".into()), Some(url));
+    }
+    let Some(request) = members_of(raw) else {
+        return (None, None);
+    };
+    let url = request.get("url").and_then(|url| {
+        text_of(Some(url)).or_else(|| members_of(url).and_then(|u| text_of(u.get("raw"))))
+    });
+    (text_of(request.get("method")), url)
 }
 
 /// A `header` list of `{key, value}` (disabled ones left out); Postman also accepts a
