@@ -10,7 +10,7 @@ use std::sync::Arc;
 use anyhow::{Result, bail};
 use walkdir::WalkDir;
 
-use crate::settings::PathGlobs;
+use crate::paths::PathGlobs;
 
 /// Extensions a directory walk looks at.
 pub const WALKED_EXTENSIONS: [&str; 8] = [

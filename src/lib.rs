@@ -33,12 +33,16 @@ pub mod discover;
 pub mod docs;
 pub mod emit;
 pub mod excerpt;
+pub mod facts;
 pub mod locate;
+pub mod paths;
 pub mod position;
 pub mod render;
 pub mod response;
+pub mod rule_set;
 pub mod rules;
 pub mod settings;
+pub mod text;
 
 use capture::{Outcome, Sink};
 use check::FileChecker;

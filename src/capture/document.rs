@@ -12,7 +12,7 @@ use serde_json::value::RawValue;
 use super::{Outcome, Sink};
 use crate::position::{LineIndex, TextPos};
 use crate::response::{Body, BodyOrigin, Headers, OriginKind, Response, Status};
-use crate::rules::strip_position;
+use crate::text::strip_position;
 
 type Members<'a> = BTreeMap<Cow<'a, str>, &'a RawValue>;
 
@@ -42,7 +42,7 @@ impl Document<'_> {
                 return Outcome::Loaded;
             }
             Err(error) if claims_json || starts_like_json(bytes) => {
-                let offset = crate::check::offset_of(bytes, error.line(), error.column());
+                let offset = crate::text::offset_of(bytes, error.line(), error.column());
                 let what = if self.extension == "har" {
                     "HAR"
                 } else {
@@ -118,7 +118,7 @@ pub fn load_ndjson(bytes: &[u8], start: TextPos, sink: &mut dyn Sink) {
                 format!("item {item} is not a capture envelope: it needs an integer \"status\""),
             ),
             Err(error) => {
-                let at = offset + crate::check::offset_of(line, 1, error.column());
+                let at = offset + crate::text::offset_of(line, 1, error.column());
                 sink.malformed(
                     index.position(at),
                     item,

@@ -374,7 +374,7 @@ fn skip_checked<R: Read>(scanner: &mut Scanner<R>, what: &str) -> ScanResult<()>
             at,
             message: format!(
                 "{what} is not valid JSON: {}",
-                crate::rules::strip_position(&error)
+                crate::text::strip_position(&error)
             ),
         });
     }
@@ -405,7 +405,7 @@ fn kind_of_json(bytes: &[u8]) -> &'static str {
 
 /// The byte offset of a serde error inside `bytes`.
 fn serde_offset(bytes: &[u8], error: &serde_json::Error) -> usize {
-    crate::check::offset_of(bytes, error.line(), error.column())
+    crate::text::offset_of(bytes, error.line(), error.column())
 }
 
 /// Parses one entry and hands its response to the sink.
@@ -427,7 +427,7 @@ fn entry<S: Sink>(bytes: &[u8], at: TextPos, index: usize, options: &LoadOptions
             let offset = serde_offset(bytes, &error);
             let message = format!(
                 "HAR entry {index} is not valid: {}",
-                crate::rules::strip_position(&error)
+                crate::text::strip_position(&error)
             );
             return malformed(sink, offset, message);
         }
@@ -609,11 +609,11 @@ pub fn status_of(raw: &str) -> Status {
     let what = match raw.as_bytes().first() {
         Some(b'"') => format!(
             "a string ({})",
-            crate::rules::quote(&serde_json::from_str::<String>(raw).unwrap_or_default())
+            crate::text::quote(&serde_json::from_str::<String>(raw).unwrap_or_default())
         ),
         Some(b'n') => return Status::Missing,
         Some(b'-' | b'0'..=b'9') => {
-            format!("the number {}", crate::rules::quote(raw).trim_matches('"'))
+            format!("the number {}", crate::text::quote(raw).trim_matches('"'))
         }
         _ => "not a number".to_string(),
     };

@@ -157,7 +157,7 @@ fn parse_status_line(line: &[u8]) -> Status {
             Some(code) => Status::Code(code),
             None => Status::NotANumber(format!(
                 "{} in the status line",
-                crate::rules::quote(&String::from_utf8_lossy(code))
+                crate::text::quote(&String::from_utf8_lossy(code))
             )),
         },
     }
