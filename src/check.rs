@@ -13,10 +13,10 @@ use crate::contract::Contract;
 use crate::diagnostic::{CheckedResponse, Diagnostic, RequestInfo, Summary};
 use crate::emit::Offer;
 use crate::excerpt::excerpt;
-use crate::locate::{find_pointer, raw_offset_in_literal};
-use crate::position::TextPos;
-use crate::response::{Body, OriginKind, Response, redact_url};
 use crate::facts::facts_for;
+use crate::locate::find_pointer;
+use crate::position::TextPos;
+use crate::response::{OriginKind, Response, redact_url};
 pub use crate::rule_set::RuleSet;
 use crate::rules::{self, Anchor, Finding, Rule, Severity};
 
@@ -292,44 +292,15 @@ fn locate(anchor: &Anchor, response: &Response<'_>, with_excerpt: bool) -> Locat
         }
     };
     let excerpt = with_excerpt.then(|| {
-        let start_line = body_position(body, 0).line;
+        let start_line = body.origin.position(&body.bytes, 0).line;
         let verbatim = matches!(body.origin.kind, OriginKind::Verbatim);
         excerpt(&body.bytes, span.clone(), |n| {
             verbatim.then(|| start_line.saturating_add(n as u32))
         })
     });
     Located {
-        position: body_position(body, span.start),
+        position: body.origin.position(&body.bytes, span.start),
         pointer,
         excerpt,
-    }
-}
-
-/// The file position of a byte of the body.
-fn body_position(body: &Body<'_>, offset: usize) -> TextPos {
-    let origin = &body.origin;
-    match origin.kind {
-        OriginKind::Verbatim => origin.file.position(origin.offset + offset),
-        OriginKind::JsonString(literal) => origin
-            .file
-            .position(origin.offset + raw_offset_in_literal(literal, offset)),
-        OriginKind::JsonMember {
-            container,
-            pointer,
-            decoded,
-        } => match find_pointer(container, pointer) {
-            Some(found) if found.span.len() >= 2 && !found.missing => {
-                let literal = &container[found.span.start + 1..found.span.end - 1];
-                let within = if decoded {
-                    0
-                } else {
-                    raw_offset_in_literal(literal, offset)
-                };
-                let raw = found.span.start + 1 + within;
-                origin.file.position(origin.offset + raw)
-            }
-            _ => origin.file.position(origin.offset),
-        },
-        OriginKind::Decoded => origin.file.position(origin.offset),
     }
 }

@@ -80,4 +80,3 @@ fn looks_like_text(bytes: &[u8]) -> bool {
         Err(error) => error.error_len().is_none(),
     }
 }
-

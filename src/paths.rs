@@ -63,4 +63,3 @@ pub fn absolute(path: &Path) -> PathBuf {
     }
     out
 }
-

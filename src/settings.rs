@@ -12,12 +12,12 @@ use anyhow::{Context as _, Result};
 use globset::GlobSetBuilder;
 
 use crate::capture::LoadOptions;
-use crate::rule_set::RuleSet;
 use crate::cli::{CheckArgs, ColorChoice, ConfigArgs, OutputFormat};
 use crate::config::{self, ConfigFile, Level, StatusKey};
 use crate::contract::{self, Contract, DEFAULT_DOCUMENTED_STATUSES, StatusTypes};
-use crate::rules::{RULES, Severity};
 use crate::paths::{PathGlobs, absolute};
+use crate::rule_set::RuleSet;
+use crate::rules::{RULES, Severity};
 
 /// Where a setting's value came from.
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -94,10 +94,9 @@ fn the_whole_corpus_in_one_walk() {
     let (code, report) = check(&[&corpus.join("har"), &corpus.join("raw-http")]);
     assert_eq!(code, 1);
     let summary = &report["summary"];
-    assert_eq!(
-        summary["unrecognized_files"], 1,
-        "only the Playwright sidecar .txt is in no known format"
-    );
+    // The Playwright sidecar .txt is in no known format, and mitmproxy's broken_headers.json
+    // is JSON of no known structure without a status in its name: both skipped and counted.
+    assert_eq!(summary["unrecognized_files"], 2);
     assert!(summary["files"].as_u64().unwrap() >= 100);
     let mut by_file: BTreeMap<String, Vec<String>> = BTreeMap::new();
     for d in report["diagnostics"].as_array().unwrap() {

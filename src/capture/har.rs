@@ -20,10 +20,16 @@ use super::scanner::{ScanError, ScanResult, Scanner};
 use std::collections::BTreeMap;
 use std::sync::mpsc;
 
-use super::{LoadOptions, Sink, SplitSink};
+use super::{Format, LoadOptions, Reads, Sink, SplitSink};
 use crate::position::{SliceLocator, TextPos};
 use crate::response::{
     Body, BodyOrigin, Headers, OriginKind, Response, Status, is_json_media_type, redact_url,
+};
+
+/// HAR 1.1/1.2: a JSON object with a `log` member, streamed entry by entry.
+pub static FORMAT: Format = Format {
+    name: "HAR",
+    reads: Reads::Har,
 };
 
 #[derive(Deserialize)]
