@@ -89,8 +89,9 @@ pub enum Outcome {
 const SNIFF_BYTES: usize = 64 * 1024;
 
 /// The most a compressed input may expand to when its format is read whole (everything but
-/// HAR, which streams): a `.gz` that expands past it is one finding, not exhausted memory.
-pub const MAX_INFLATED: usize = 256 * 1024 * 1024;
+/// HAR), and the largest single HAR entry read from one: a `.gz` that expands past it is one
+/// finding, not exhausted memory. As large as the largest body errlint decodes.
+pub const MAX_INFLATED: usize = decode::DEFAULT_MAX_DECODED;
 
 /// What a format reads, which decides what it is handed.
 pub enum Reads {
@@ -327,7 +328,8 @@ fn load_plain<S: SplitSink>(
                     // No `"log"` anywhere: not a HAR, so straight to the document loader.
                     return Ok(document.load(content, start, sink, true));
                 }
-                let scanner = Scanner::with_prefix(reader, prefix.split_off(bom), start);
+                let scanner = Scanner::with_prefix(reader, prefix.split_off(bom), start)
+                    .max_retained(max_whole);
                 har_or_document(scanner, small, &document, options, sink);
                 return Ok(Outcome::Loaded);
             }
