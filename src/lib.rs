@@ -23,6 +23,7 @@ use anyhow::{Context as _, Result};
 use rayon::prelude::*;
 
 pub mod baseline;
+pub mod body_map;
 pub mod capture;
 pub mod check;
 pub mod cli;
@@ -33,12 +34,16 @@ pub mod discover;
 pub mod docs;
 pub mod emit;
 pub mod excerpt;
+pub mod facts;
 pub mod locate;
+pub mod paths;
 pub mod position;
 pub mod render;
 pub mod response;
+pub mod rule_set;
 pub mod rules;
 pub mod settings;
+pub mod text;
 
 use capture::{Outcome, Sink};
 use check::FileChecker;
@@ -327,29 +332,28 @@ fn check_input<'e>(
     if let Some((emitter, number)) = emitter {
         checker = checker.emitting_to(emitter, number);
     }
+    // A walked JSON file of no known structure is skipped, not read as a bare body.
+    let walked;
+    let load = if input.explicit {
+        &settings.load
+    } else {
+        walked = capture::LoadOptions {
+            explicit: false,
+            ..settings.load.clone()
+        };
+        &walked
+    };
     let outcome = match &input.source {
-        Source::Stdin => capture::load(
-            io::stdin(),
-            &input.file_name,
-            None,
-            &settings.load,
-            &mut checker,
-        ),
+        Source::Stdin => capture::load(io::stdin(), &input.file_name, None, load, &mut checker),
         Source::File(path) => File::open(path).and_then(|file| match progress {
             Some(bar) => capture::load(
                 bar.wrap_read(file),
                 &input.file_name,
                 Some(path),
-                &settings.load,
+                load,
                 &mut checker,
             ),
-            None => capture::load(
-                file,
-                &input.file_name,
-                Some(path),
-                &settings.load,
-                &mut checker,
-            ),
+            None => capture::load(file, &input.file_name, Some(path), load, &mut checker),
         }),
         Source::Unreadable(message) => Err(io::Error::other(message.clone())),
     };
@@ -358,7 +362,7 @@ fn check_input<'e>(
         Ok(Outcome::Unrecognized) if input.explicit => checker.malformed(
             TextPos::START,
             0,
-            "not a capture errlint recognises: expected a HAR, raw HTTP (curl -i), a capture envelope, NDJSON or a JSON body".into(),
+            "not a capture errlint recognises: expected a HAR, raw HTTP (curl -i), a cassette, a mock, a capture envelope, NDJSON or a JSON body".into(),
         ),
         Ok(Outcome::Unrecognized) => {
             let (_, mut summary, _) = checker.finish();

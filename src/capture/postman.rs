@@ -11,57 +11,52 @@
 
 use std::borrow::Cow;
 
-use serde_json::value::RawValue;
+use super::mock::{self, Mock, MockBody};
+use super::tree::{Node, Value};
+use super::{Doc, Format, Reads, Sink, cassette};
+use crate::response::{Headers, Status};
 
-use super::Sink;
-use super::document::{Json, Members, items_of, members_of, text_of};
-use super::har::status_of;
-use crate::response::{Headers, Response, Status};
+pub static FORMAT: Format = Format {
+    name: "Postman collection",
+    reads: Reads::Document { recognises, load },
+};
 
 /// Folders nested deeper than this are not walked (real collections nest a handful).
 const MAX_DEPTH: usize = 100;
 
-/// A collection: an `info` object and an `item` array.
-pub fn recognise(members: &Members<'_>) -> bool {
-    members
-        .get("info")
-        .is_some_and(|r| r.get().starts_with('{'))
-        && members
-            .get("item")
-            .is_some_and(|r| r.get().starts_with('['))
+/// A collection: an `info` mapping and an `item` list.
+fn recognises(doc: &Doc<'_>) -> bool {
+    doc.root.get("info").is_some_and(Node::is_map)
+        && doc.root.get("item").and_then(Node::items).is_some()
 }
 
 /// Hands every saved example to the sink, depth-first through folders.
-pub fn load<'a>(members: &Members<'a>, json: &Json<'a>, sink: &mut dyn Sink) {
-    let Some(top) = members.get("item").and_then(|raw| items_of(raw)) else {
+fn load(doc: &Doc<'_>, sink: &mut dyn Sink) {
+    let Some(top) = doc.root.get("item").and_then(Node::items) else {
         return;
     };
-    let mut index = 0;
-    // Each level: the items of a folder and the next one to visit.
-    let mut stack: Vec<std::vec::IntoIter<&'a RawValue>> = vec![top.into_iter()];
+    let mut number = 0;
+    // Each level: the items of a folder still to visit.
+    let mut stack = vec![top.iter()];
     let mut too_deep_reported = false;
     while let Some(level) = stack.last_mut() {
-        let Some(raw) = level.next() else {
+        let Some(item) = level.next() else {
             stack.pop();
             continue;
         };
-        let Some(item) = members_of(raw) else {
-            continue;
-        };
-        if let Some(examples) = item.get("response").and_then(|r| items_of(r)) {
-            let request = item.get("request").copied();
+        if let Some(examples) = item.get("response").and_then(Node::items) {
             for example in examples {
-                saved_example(index, example, request, json, sink);
-                index += 1;
+                saved_example(doc, example, item.get("request"), number, sink);
+                number += 1;
             }
         }
-        if let Some(children) = item.get("item").and_then(|r| items_of(r)) {
+        if let Some(children) = item.get("item").and_then(Node::items) {
             if stack.len() >= MAX_DEPTH {
                 if !too_deep_reported {
                     too_deep_reported = true;
                     sink.malformed(
-                        json.position(raw),
-                        index,
+                        doc.index.position(item.start),
+                        number,
                         format!(
                             "folders are nested more than {MAX_DEPTH} deep; the deeper ones were not read"
                         ),
@@ -69,104 +64,89 @@ pub fn load<'a>(members: &Members<'a>, json: &Json<'a>, sink: &mut dyn Sink) {
                 }
                 continue;
             }
-            stack.push(children.into_iter());
+            stack.push(children.iter());
         }
     }
 }
 
 /// One saved example; `item_request` is the request of the item holding it, for examples
 /// saved without their `originalRequest`.
-fn saved_example<'a>(
-    index: usize,
-    raw: &'a RawValue,
-    item_request: Option<&'a RawValue>,
-    json: &Json<'a>,
+fn saved_example<'d>(
+    doc: &Doc<'d>,
+    example: &'d Node<'d>,
+    item_request: Option<&Node<'_>>,
+    number: usize,
     sink: &mut dyn Sink,
 ) {
-    let at = json.position(raw);
-    let Some(example) = members_of(raw) else {
+    let item = mock::item(doc, example, number);
+    if !example.is_map() {
         return sink.malformed(
-            at,
-            index,
-            format!("saved response {index} is not an object"),
+            doc.index.position(example.start),
+            number,
+            format!("saved response {number} is not an object"),
         );
-    };
-    let (method, url) = [example.get("originalRequest").copied(), item_request]
+    }
+    let (method, url) = [example.get("originalRequest"), item_request]
         .into_iter()
         .flatten()
         .map(request_of)
         .find(|(method, url)| method.is_some() || url.is_some())
         .unwrap_or_default();
-    if !json.selects(url.as_deref()) {
-        sink.skipped(1);
-        return;
-    }
-    let status = example
+    let status = match example
         .get("code")
-        .map_or(Status::Missing, |raw| status_of(raw.get()));
-    let headers = example
-        .get("header")
-        .map(|raw| headers(raw))
-        .unwrap_or_default();
-    let body = match example.get("body") {
-        Some(raw) => json.body(raw),
-        // An example saved without a body: the response had none.
-        None => json.empty_body(json.offset(raw)),
+        .filter(|c| !matches!(c.value, Value::Null))
+    {
+        None => Status::Missing,
+        Some(code) => cassette::status(Some(code)),
     };
-    let mut response = Response::new(index, at, status);
-    response.method = method.map(Cow::Owned);
-    response.raw_url = url.map(Cow::Owned);
-    response.content_type = headers
-        .get("content-type")
-        .map(|v| Cow::Owned(v.to_string()));
-    response.headers = Some(headers);
-    response.body = Some(body);
-    sink.response(&response);
+    let body = match example.get("body") {
+        Some(body) => MockBody::Value(body),
+        // An example saved without a body: the response had none.
+        None => MockBody::Empty,
+    };
+    let mock = Mock {
+        status,
+        headers: headers(example.get("header")),
+        body,
+        method,
+        url,
+        body_type: None,
+    };
+    mock::respond(&item, mock, &format!("saved response {number}"), sink);
 }
 
-/// The method and URL of a Postman request: an object with `method` and `url` (a string, or
-/// an object with `raw`), or a bare URL string, which Postman sends as a GET.
-fn request_of(raw: &RawValue) -> (Option<String>, Option<String>) {
-    if let Some(url) = text_of(Some(&raw)) {
-        return (Some("GET".into()), Some(url));
+/// The method and URL of a Postman request: a mapping with `method` and `url` (a string, or
+/// a mapping with `raw`), or a bare URL string, which Postman sends as a GET.
+fn request_of(request: &Node<'_>) -> (Option<String>, Option<String>) {
+    if let Value::Text(_) = request.value {
+        return (Some("GET".into()), mock::text(Some(request)));
     }
-    let Some(request) = members_of(raw) else {
-        return (None, None);
-    };
-    let url = request.get("url").and_then(|url| {
-        text_of(Some(url)).or_else(|| members_of(url).and_then(|u| text_of(u.get("raw"))))
-    });
-    (text_of(request.get("method")), url)
+    let url = request
+        .get("url")
+        .and_then(|url| mock::text(Some(url)).or_else(|| mock::text(url.get("raw"))));
+    (mock::text(request.get("method")), url)
 }
 
 /// A `header` list of `{key, value}` (disabled ones left out); Postman also accepts a
 /// `"Name: value\n…"` string.
-fn headers(raw: &RawValue) -> Headers<'static> {
-    #[derive(serde::Deserialize)]
-    struct Header {
-        key: Option<String>,
-        value: Option<serde_json::Value>,
-        #[serde(default)]
-        disabled: bool,
-    }
-    if let Ok(list) = serde_json::from_str::<Vec<Header>>(raw.get()) {
-        return Headers(
-            list.into_iter()
-                .filter(|h| !h.disabled)
-                .filter_map(|h| {
-                    let value = match h.value? {
-                        serde_json::Value::String(s) => s,
-                        serde_json::Value::Null => return None,
-                        other => other.to_string(),
-                    };
-                    Some((Cow::Owned(h.key?), Cow::Owned(value)))
-                })
-                .collect(),
-        );
-    }
-    let Ok(text) = serde_json::from_str::<String>(raw.get()) else {
+fn headers(node: Option<&Node<'_>>) -> Headers<'static> {
+    let Some(node) = node else {
         return Headers::default();
     };
+    if let Some(list) = node.items() {
+        let enabled: Vec<Node<'_>> = list
+            .iter()
+            .filter(|h| !matches!(h.get("disabled").map(|d| &d.value), Some(Value::Bool(true))))
+            .cloned()
+            .collect();
+        let list = Node {
+            start: node.start,
+            end: node.end,
+            value: Value::Seq(enabled),
+        };
+        return cassette::headers(Some(&list));
+    }
+    let text = node.as_text().unwrap_or_default();
     Headers(
         text.lines()
             .filter_map(|line| line.split_once(':'))
@@ -183,18 +163,18 @@ fn headers(raw: &RawValue) -> Headers<'static> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::capture::json_tree;
 
     #[test]
     fn headers_as_lists_or_text() {
-        fn raw(t: &str) -> &RawValue {
-            serde_json::from_str(t).unwrap()
-        }
-        let list = r#"[{"key": "Content-Type", "value": "application/json"}, {"key": "X", "value": "1", "disabled": true}]"#;
-        let h = headers(raw(list));
+        let parse = |text: &str| headers(Some(&json_tree::parse(text.as_bytes()).unwrap()));
+        let h = parse(
+            r#"[{"key": "Content-Type", "value": "application/json"}, {"key": "X", "value": "1", "disabled": true}]"#,
+        );
         assert_eq!(h.get("content-type"), Some("application/json"));
         assert_eq!(h.get("x"), None);
-        let h = headers(raw(r#""Content-Type: text/html\nX-A: b""#));
+        let h = parse(r#""Content-Type: text/html\nX-A: b""#);
         assert_eq!(h.get("content-type"), Some("text/html"));
-        assert!(headers(raw("null")).0.is_empty());
+        assert!(parse("null").0.is_empty());
     }
 }

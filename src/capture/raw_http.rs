@@ -11,9 +11,18 @@ use std::borrow::Cow;
 use memchr::memmem;
 
 use super::decode::undo_codings;
-use super::{LoadOptions, Sink};
+use super::{Format, LoadOptions, Reads, Sink};
 use crate::position::{LineIndex, TextPos};
 use crate::response::{Body, BodyOrigin, Headers, OriginKind, Response, Status};
+
+/// Raw HTTP: text starting with a status line (`HTTP/1.1 404 Not Found`).
+pub static FORMAT: Format = Format {
+    name: "raw HTTP",
+    reads: Reads::Text {
+        starts: |text| text.starts_with(b"HTTP/"),
+        load,
+    },
+};
 
 /// Loads every response of a raw HTTP text whose first byte sits at `start`.
 pub fn load(bytes: &[u8], start: TextPos, options: &LoadOptions, sink: &mut dyn Sink) {
@@ -183,7 +192,7 @@ fn parse_status_line(line: &[u8]) -> Status {
             Some(code) => Status::Code(code),
             None => Status::NotANumber(format!(
                 "{} in the status line",
-                crate::rules::quote(&String::from_utf8_lossy(code))
+                crate::text::quote(&String::from_utf8_lossy(code))
             )),
         },
     }

@@ -10,11 +10,19 @@
 use std::io::{Cursor, Read};
 
 use super::raw_http::{self, Request};
-use super::{LoadOptions, Outcome, Sink};
+use super::{Format, LoadOptions, Reads, Sink};
 use crate::position::{LineIndex, TextPos};
 
 /// How a ZIP file starts (a local file header, APPNOTE.TXT 4.3.7).
-pub const ZIP_MAGIC: &[u8] = b"PK\x03\x04";
+const ZIP_MAGIC: &[u8] = b"PK\x03\x04";
+
+pub static FORMAT: Format = Format {
+    name: "Fiddler SAZ",
+    reads: Reads::Text {
+        starts: |bytes| bytes.starts_with(ZIP_MAGIC),
+        load: |bytes, _, options, sink| load(bytes, options, sink),
+    },
+};
 
 /// Members an archive may hold: three per session, for thousands of sessions.
 const MAX_MEMBERS: usize = 30_000;
@@ -22,12 +30,11 @@ const MAX_MEMBERS: usize = 30_000;
 /// Bytes of a request file read for its request line.
 const REQUEST_LINE_MAX: u64 = 16 * 1024;
 
-/// Loads every session of a SAZ held in memory. A ZIP without `raw/N_s.txt` members is not
-/// a session archive.
-pub fn load(bytes: &[u8], options: &LoadOptions, sink: &mut dyn Sink) -> Outcome {
+/// Loads every session of a SAZ held in memory; a ZIP without `raw/N_s.txt` members is
+/// one finding (it is no session archive).
+fn load(bytes: &[u8], options: &LoadOptions, sink: &mut dyn Sink) {
     let broken = |sink: &mut dyn Sink, message: String| {
         sink.malformed(TextPos::START, 0, message);
-        Outcome::Loaded
     };
     if declared_members(bytes).is_some_and(|n| n > MAX_MEMBERS) {
         return broken(
@@ -54,7 +61,11 @@ pub fn load(bytes: &[u8], options: &LoadOptions, sink: &mut dyn Sink) -> Outcome
         })
         .collect();
     if sessions.is_empty() {
-        return Outcome::Unrecognized;
+        return broken(
+            sink,
+            "the ZIP holds no Fiddler sessions (raw/N_s.txt); errlint reads no other archive"
+                .into(),
+        );
     }
     sessions.sort();
     let cap = options.max_decoded;
@@ -97,7 +108,6 @@ pub fn load(bytes: &[u8], options: &LoadOptions, sink: &mut dyn Sink) -> Outcome
         let count = raw_http::responses(&response, &index, next_index, &request, options, sink);
         next_index += count.max(1);
     }
-    Outcome::Loaded
 }
 
 enum Member {

@@ -1,6 +1,7 @@
 //! WARC 1.0 and 1.1 web archives (ISO 28500; https://iipc.github.io/warc-specifications/),
-//! plain or as `.warc.gz` with one gzip member per record: one raw HTTP response per
-//! `response` record whose block is `application/http`.
+//! plain or as `.warc.gz` with one gzip member per record (decompressed as a whole stream
+//! before this loader sees it): one raw HTTP response per `response` record whose block is
+//! `application/http`.
 //!
 //! Each record is a `WARC/1.x` line, named fields, a blank line, `Content-Length` bytes of
 //! block and two line ends. The block of a response record is read by the raw HTTP loader
@@ -11,67 +12,23 @@
 //! finding, and reading goes on at the next record. Request text is never shown.
 
 use std::collections::BTreeMap;
-use std::io::Read;
 
 use memchr::memmem;
 
 use super::raw_http::{self, Request};
-use super::{LoadOptions, Sink};
+use super::{Format, LoadOptions, Reads, Sink};
 use crate::position::{LineIndex, TextPos};
 
 /// How a WARC file starts (its version line).
-pub const MAGIC: &[u8] = b"WARC/1.";
+const MAGIC: &[u8] = b"WARC/1.";
 
-/// How a gzip member starts (RFC 1952).
-pub const GZIP_MAGIC: &[u8] = &[0x1f, 0x8b];
-
-/// A decompressed `.warc.gz` is read whole, up to this many times the body cap.
-const ARCHIVE_FACTOR: usize = 16;
-
-/// Loads a `.warc.gz`: every gzip member in turn, within a cap on the decompressed size;
-/// positions then refer to the decompressed text.
-pub fn load_gzip(reader: impl Read, options: &LoadOptions, sink: &mut dyn Sink) {
-    let cap = options.max_decoded.saturating_mul(ARCHIVE_FACTOR);
-    let mut bytes = Vec::new();
-    let read = flate2::read::MultiGzDecoder::new(reader)
-        .take(cap as u64 + 1)
-        .read_to_end(&mut bytes);
-    if let Err(error) = read {
-        if bytes.is_empty() {
-            return sink.malformed(
-                TextPos::START,
-                0,
-                format!("the file is not valid gzip: {error}"),
-            );
-        }
-        // What was decompressed before the damage is still read; the damage is one finding.
-        let at = TextPos::START.advance(&bytes);
-        sink.malformed(
-            at,
-            0,
-            format!("the gzip data is damaged after this point: {error}"),
-        );
-    }
-    if bytes.len() > cap {
-        return sink.malformed(
-            TextPos::START,
-            0,
-            format!(
-                "the archive decompresses to more than {} MiB; not checked",
-                cap >> 20
-            ),
-        );
-    }
-    if !bytes.starts_with(MAGIC) {
-        return sink.malformed(
-            TextPos::START,
-            0,
-            "a .warc.gz must hold a WARC archive (its first line is \"WARC/1.0\" or \"WARC/1.1\")"
-                .into(),
-        );
-    }
-    load(&bytes, TextPos::START, options, sink);
-}
+pub static FORMAT: Format = Format {
+    name: "WARC",
+    reads: Reads::Text {
+        starts: |text| text.starts_with(MAGIC),
+        load,
+    },
+};
 
 /// A record's named fields, as (name, value) bytes.
 type Fields<'b> = Vec<(&'b [u8], &'b [u8])>;

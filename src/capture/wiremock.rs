@@ -9,164 +9,104 @@
 //! Templated bodies are checked while they still parse as JSON; `fault` and `proxyBaseUrl`
 //! responses define no body and are skipped. This loader must not print.
 
-use std::borrow::Cow;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
-use super::Sink;
-use super::document::{Json, Members, items_of, members_of, parse_headers, templated, text_of};
-use super::har::status_of;
-use crate::response::{Body, Response, Status};
-use crate::rules::quote;
 use base64::Engine as _;
 
-/// A mapping (`request` and `response` objects) or a file of them (`mappings` array).
-pub fn recognise(members: &Members<'_>) -> bool {
-    let object = |key: &str| members.get(key).is_some_and(|r| r.get().starts_with('{'));
-    (object("request") && object("response"))
-        || members
-            .get("mappings")
-            .is_some_and(|r| r.get().starts_with('['))
+use super::mock::{self, Mock, MockBody};
+use super::tree::Node;
+use super::{Doc, Format, Reads, Sink, cassette};
+use crate::rules::quote;
+
+pub static FORMAT: Format = Format {
+    name: "WireMock stub mapping",
+    reads: Reads::Document { recognises, load },
+};
+
+/// A mapping (`request` and `response` mappings) or a file of them (`mappings` list).
+fn recognises(doc: &Doc<'_>) -> bool {
+    let root = doc.root;
+    let is_map = |key: &str| root.get(key).is_some_and(Node::is_map);
+    (is_map("request") && is_map("response"))
+        || root.get("mappings").and_then(Node::items).is_some()
 }
 
 /// Hands each mapping's response to the sink, in file order.
-pub fn load<'a>(members: &Members<'a>, json: &Json<'a>, sink: &mut dyn Sink) {
-    let Some(list) = members.get("mappings") else {
-        // A single mapping: its position is the document's first member's object.
-        let start = members.values().map(|raw| json.offset(raw)).min();
-        let at = start
-            .and_then(|offset| json.bytes.get(..offset)?.iter().rposition(|&b| b == b'{'))
-            .unwrap_or(0);
-        return mapping(0, at, members, json, sink);
-    };
-    let Some(items) = items_of(list) else {
-        return sink.malformed(
-            json.position(list),
-            0,
-            "\"mappings\" must be a list of stub mappings".into(),
-        );
-    };
-    for (index, raw) in items.iter().enumerate() {
-        match members_of(raw) {
-            Some(members) => mapping(index, json.offset(raw), &members, json, sink),
-            None => sink.malformed(
-                json.position(raw),
-                index,
-                format!("mapping {index} is not an object"),
-            ),
+fn load(doc: &Doc<'_>, sink: &mut dyn Sink) {
+    match doc.root.get("mappings").and_then(Node::items) {
+        Some(mappings) => {
+            for (number, node) in mappings.iter().enumerate() {
+                mapping(doc, node, number, sink);
+            }
         }
+        None => mapping(doc, doc.root, 0, sink),
     }
 }
 
-fn mapping<'a>(
-    index: usize,
-    start: usize,
-    mapping: &Members<'a>,
-    json: &Json<'a>,
-    sink: &mut dyn Sink,
-) {
-    let at = json.index.position(start);
-    let malformed = |sink: &mut dyn Sink, at, message: String| {
-        sink.malformed(at, index, format!("mapping {index}: {message}"));
+fn mapping<'d>(doc: &Doc<'d>, node: &'d Node<'d>, number: usize, sink: &mut dyn Sink) {
+    let item = mock::item(doc, node, number);
+    let malformed = |sink: &mut dyn Sink, at: usize, message: String| {
+        sink.malformed(
+            doc.index.position(at),
+            number,
+            format!("mapping {number}: {message}"),
+        );
     };
-    let request = mapping.get("request").and_then(|raw| members_of(raw));
-    let url = request.as_ref().and_then(|r| {
-        ["url", "urlPath", "urlPathTemplate"]
-            .iter()
-            .find_map(|key| text_of(r.get(*key)))
-    });
-    if !json.selects(url.as_deref()) {
-        sink.skipped(1);
-        return;
-    }
-    let Some(response) = mapping.get("response").and_then(|raw| members_of(raw)) else {
-        return malformed(sink, at, "it has no \"response\" object".into());
+    let request = node.get("request");
+    let url = ["url", "urlPath", "urlPathTemplate"]
+        .iter()
+        .find_map(|key| mock::text(request.and_then(|r| r.get(key))));
+    let Some(response) = node.get("response").filter(|r| r.is_map()) else {
+        return malformed(sink, node.start, "it has no \"response\" object".into());
     };
-    if response.contains_key("fault") || response.contains_key("proxyBaseUrl") {
+    if response.get("fault").is_some() || response.get("proxyBaseUrl").is_some() {
         // A dropped connection or a proxied call: the mapping defines no response to check.
         sink.skipped(1);
         return;
     }
-    let status = response
-        .get("status")
-        .map_or(Status::Code(200), |raw| status_of(raw.get()));
-    let headers = match response.get("headers") {
-        Some(raw) if raw.get() != "null" => match parse_headers(raw.get()) {
-            Ok(headers) => headers,
-            Err(message) => return malformed(sink, json.position(raw), message),
-        },
-        _ => Default::default(),
-    };
-    let body: Body<'a> = if let Some(raw) = response.get("body") {
-        json.body(raw)
-    } else if let Some(raw) = response.get("jsonBody") {
-        // A JSON value even when it is a string: the JSON text is what WireMock sends.
-        json.verbatim(raw)
-    } else if let Some(raw) = response.get("base64Body") {
-        let decoded = text_of(Some(raw)).and_then(|text| {
-            let compact: String = text.split_ascii_whitespace().collect();
-            base64::engine::general_purpose::STANDARD
-                .decode(compact)
-                .ok()
-        });
-        match decoded {
-            Some(bytes) => json.decoded_body(bytes, raw),
-            None => {
+    let body = if let Some(body) = response.get("body") {
+        MockBody::Value(body)
+    } else if let Some(body) = response.get("jsonBody") {
+        MockBody::Value(body)
+    } else if let Some(field) = response.get("base64Body") {
+        let text = field.as_text().unwrap_or_default();
+        let compact: String = text.split_ascii_whitespace().collect();
+        match base64::engine::general_purpose::STANDARD.decode(compact) {
+            Ok(bytes) => MockBody::Decoded(bytes, field),
+            Err(_) => {
                 return malformed(
                     sink,
-                    json.position(raw),
+                    field.start,
                     "\"base64Body\" is not valid base64".into(),
                 );
             }
         }
-    } else if let Some(raw) = response.get("bodyFileName") {
-        let Some(name) = text_of(Some(raw)) else {
+    } else if let Some(field) = response.get("bodyFileName") {
+        let Some(name) = mock::text(Some(field)) else {
             return malformed(
                 sink,
-                json.position(raw),
+                field.start,
                 "\"bodyFileName\" must be a string".into(),
             );
         };
-        match body_file(json.path, &name, json.options.max_decoded) {
-            Ok(bytes) => json.decoded_body(bytes, raw),
-            Err(message) => return malformed(sink, json.position(raw), message),
+        match body_file(doc.path, &name, doc.options.max_decoded) {
+            Ok(bytes) => MockBody::Decoded(bytes, field),
+            Err(message) => return malformed(sink, field.start, message),
         }
     } else {
         // No body field: WireMock sends an empty body.
-        json.empty_body(start)
+        MockBody::Empty
     };
-    let body = match json.decompressed(body, &headers) {
-        Ok(body) => body,
-        Err(too_large) => {
-            return malformed(
-                sink,
-                at,
-                format!(
-                    "the body decodes to more than {} MiB; not checked",
-                    too_large.limit >> 20
-                ),
-            );
-        }
+    let mock = Mock {
+        status: mock::status_or(response.get("status"), 200),
+        headers: cassette::headers(response.get("headers")),
+        body,
+        method: mock::text(request.and_then(|r| r.get("method"))),
+        url,
+        body_type: None,
     };
-    if templated(&body.bytes)
-        && serde_json::from_slice::<serde::de::IgnoredAny>(&body.bytes).is_err()
-    {
-        // Handlebars tags make the text what WireMock renders, not what it sends.
-        sink.skipped(1);
-        return;
-    }
-    let mut response = Response::new(index, at, status);
-    response.method = request
-        .as_ref()
-        .and_then(|r| text_of(r.get("method")))
-        .map(Cow::Owned);
-    response.raw_url = url.map(Cow::Owned);
-    response.content_type = headers
-        .get("content-type")
-        .map(|v| Cow::Owned(v.to_string()));
-    response.headers = Some(headers);
-    response.body = Some(body);
-    sink.response(&response);
+    mock::respond(&item, mock, &format!("mapping {number}"), sink);
 }
 
 /// Reads a mapping's body file from its WireMock root's `__files`, within `limit` bytes.

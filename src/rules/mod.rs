@@ -13,6 +13,7 @@ use serde_json::Value;
 
 use crate::contract::Contract;
 use crate::response::Response;
+pub use crate::text::{quote, redact_quoted, strip_position};
 
 mod body_on_no_content;
 mod code_format;
@@ -214,56 +215,6 @@ pub fn pointer_token(key: &str) -> String {
     key.replace('~', "~0").replace('/', "~1")
 }
 
-/// Quotes a captured value for a message: JSON string syntax, cut to a readable length.
-/// Control characters come out as JSON escapes, so they cannot reach a terminal.
-pub fn quote(value: &str) -> String {
-    const MAX_CHARS: usize = 60;
-    if value.chars().count() > MAX_CHARS {
-        let cut: String = value.chars().take(MAX_CHARS).collect();
-        let quoted = serde_json::to_string(&cut).unwrap_or_default();
-        format!("{}…\"", &quoted[..quoted.len() - 1])
-    } else {
-        serde_json::to_string(value).unwrap_or_default()
-    }
-}
-
-/// serde_json's message without its " at line L column C" tail: errlint gives the position
-/// itself, in file coordinates.
-///
-/// serde quotes the offending value (`invalid type: string "…", expected f64`); a capture's
-/// values may be secrets, so quoted text is replaced by an ellipsis.
-pub fn strip_position(error: &serde_json::Error) -> String {
-    let text = error.to_string();
-    let text = match text.rfind(" at line ") {
-        Some(cut) => &text[..cut],
-        None => &text[..],
-    };
-    redact_quoted(text)
-}
-
-/// Replaces the contents of every double-quoted or backticked stretch with `…`.
-pub fn redact_quoted(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    let mut open: Option<char> = None;
-    for c in text.chars() {
-        match open {
-            Some(q) if c == q => {
-                out.push('…');
-                out.push(c);
-                open = None;
-            }
-            Some(_) => {}
-            None => {
-                out.push(c);
-                if c == '"' || c == '`' {
-                    open = Some(c);
-                }
-            }
-        }
-    }
-    out
-}
-
 /// Names a JSON value's kind for messages: `a string`, `an array`, `null`.
 pub fn kind_of(value: &Value) -> &'static str {
     match value {
@@ -282,7 +233,7 @@ pub(crate) mod testing {
     use std::borrow::Cow;
 
     use super::*;
-    use crate::check::facts_for;
+    use crate::facts::facts_for;
     use crate::position::TextPos;
     use crate::response::{Body, BodyOrigin, Headers, OriginKind, Status};
 

@@ -1,0 +1,81 @@
+//! Small text helpers shared by every stage: quoting captured values for messages, making
+//! serde_json's errors safe to print, and turning its line:column into byte offsets.
+//!
+//! A leaf module: it knows nothing of captures, rules or reports, so loaders and rules can
+//! both use it without depending on each other. It must never print.
+
+/// Quotes a captured value for a message: JSON string syntax, cut to a readable length.
+/// Control characters come out as JSON escapes, so they cannot reach a terminal.
+pub fn quote(value: &str) -> String {
+    const MAX_CHARS: usize = 60;
+    if value.chars().count() > MAX_CHARS {
+        let cut: String = value.chars().take(MAX_CHARS).collect();
+        let quoted = serde_json::to_string(&cut).unwrap_or_default();
+        format!("{}…\"", &quoted[..quoted.len() - 1])
+    } else {
+        serde_json::to_string(value).unwrap_or_default()
+    }
+}
+
+/// serde_json's message without its " at line L column C" tail: errlint gives the position
+/// itself, in file coordinates.
+///
+/// serde quotes the offending value (`invalid type: string "…", expected f64`); a capture's
+/// values may be secrets, so quoted text is replaced by an ellipsis.
+pub fn strip_position(error: &serde_json::Error) -> String {
+    let text = error.to_string();
+    let text = match text.rfind(" at line ") {
+        Some(cut) => &text[..cut],
+        None => &text[..],
+    };
+    redact_quoted(text)
+}
+
+/// Replaces the contents of every double-quoted or backticked stretch with `…`.
+pub fn redact_quoted(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut open: Option<char> = None;
+    for c in text.chars() {
+        match open {
+            Some(q) if c == q => {
+                out.push('…');
+                out.push(c);
+                open = None;
+            }
+            Some(_) => {}
+            None => {
+                out.push(c);
+                if c == '"' || c == '`' {
+                    open = Some(c);
+                }
+            }
+        }
+    }
+    out
+}
+
+/// The byte offset of serde_json's 1-based line and column (a column counts bytes).
+pub fn offset_of(bytes: &[u8], line: usize, column: usize) -> usize {
+    let line_start = if line <= 1 {
+        0
+    } else {
+        memchr::memchr_iter(b'\n', bytes)
+            .nth(line - 2)
+            .map_or(bytes.len(), |i| i + 1)
+    };
+    (line_start + column.saturating_sub(1)).min(bytes.len())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn serde_positions_become_offsets() {
+        let text = b"{\n  \"a\": 1,\n  \"b\": }";
+        let error = serde_json::from_slice::<serde_json::Value>(text).unwrap_err();
+        let offset = offset_of(text, error.line(), error.column());
+        assert_eq!(text[offset], b'}');
+        assert_eq!(strip_position(&error), "expected value");
+    }
+}
