@@ -15,6 +15,13 @@ use super::tree::{Node, Text, Value, Written};
 
 /// Parses `source` into a tree; the error is serde_json's, for the file as written.
 pub fn parse(source: &[u8]) -> Result<Node<'_>, serde_json::Error> {
+    // serde_json skips ignored values without a depth limit; the tree is built recursively,
+    // so nesting past JSON's limit is refused first, with serde_json's own error for it.
+    if nesting(source) > MAX_DEPTH
+        && let Err(error) = serde_json::from_slice::<serde_json::Value>(source)
+    {
+        return Err(error);
+    }
     match serde_json::from_slice::<IgnoredAny>(source) {
         Ok(_) => Ok(Builder {
             text: source,
@@ -38,6 +45,35 @@ pub fn parse(source: &[u8]) -> Result<Node<'_>, serde_json::Error> {
             Ok(node)
         }
     }
+}
+
+/// serde_json's nesting limit, which errlint keeps for every JSON it reads.
+const MAX_DEPTH: usize = 128;
+
+/// The deepest nesting of `{` and `[` outside strings.
+fn nesting(source: &[u8]) -> usize {
+    let (mut depth, mut deepest, mut in_string, mut escaped) = (0usize, 0usize, false, false);
+    for &b in source {
+        if in_string {
+            match b {
+                _ if escaped => escaped = false,
+                b'\\' => escaped = true,
+                b'"' => in_string = false,
+                _ => {}
+            }
+            continue;
+        }
+        match b {
+            b'"' => in_string = true,
+            b'{' | b'[' => {
+                depth += 1;
+                deepest = deepest.max(depth);
+            }
+            b'}' | b']' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    deepest
 }
 
 /// The text with every byte inside a string that JSON forbids there (control characters,
@@ -297,5 +333,7 @@ mod tests {
         };
         assert_eq!(&t.bytes[..], &[0x1f, 0x8b, 0x08, 0x00, 0xff, b'\n']);
         assert!(parse(b"{\"a\": \x01}").is_err());
+        let deep = format!("{}{}", "[".repeat(100_000), "]".repeat(100_000));
+        assert!(parse(deep.as_bytes()).is_err());
     }
 }

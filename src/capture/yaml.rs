@@ -331,22 +331,52 @@ impl<'a> Reader<'a> {
         let binary = tag.is_some_and(|t| {
             t.suffix == "binary" && (t.handle == "!" || t.is_yaml_core_schema() || t.handle == "!!")
         });
+        // A span starts at the scalar's tag or anchor when it has one, else at its quote or
+        // (for a block scalar) at its first character of content.
+        let bytes = self.source.as_bytes();
+        let written = bytes.get(start..end.max(start)).unwrap_or_default();
+        let decorated = matches!(written.first(), Some(b'!' | b'&' | b'|' | b'>'));
         let (style, content_start) = match style {
             Style::Plain => (ScalarStyle::Plain, start),
-            Style::SingleQuoted => (ScalarStyle::SingleQuoted, start + 1),
-            Style::DoubleQuoted => (ScalarStyle::DoubleQuoted, start + 1),
-            Style::Literal | Style::Folded => {
-                let header_end = self.source.as_bytes()
-                    [start.min(self.source.len())..end.max(start).min(self.source.len())]
+            Style::SingleQuoted | Style::DoubleQuoted => {
+                let quote = if matches!(style, Style::SingleQuoted) {
+                    b'\''
+                } else {
+                    b'"'
+                };
+                let at = written
                     .iter()
-                    .position(|&b| b == b'\n')
-                    .map_or(end, |i| start + i + 1);
+                    .position(|&b| b == quote)
+                    .map_or(start, |i| start + i + 1);
+                let style = if quote == b'"' {
+                    ScalarStyle::DoubleQuoted
+                } else {
+                    ScalarStyle::SingleQuoted
+                };
+                (style, at)
+            }
+            Style::Literal | Style::Folded => {
+                let content = if decorated {
+                    // After the header line, and the first line's indentation.
+                    let line = written
+                        .iter()
+                        .position(|&b| b == b'\n')
+                        .map_or(end, |i| start + i + 1);
+                    line + bytes
+                        .get(line..)
+                        .unwrap_or_default()
+                        .iter()
+                        .take_while(|&&b| b == b' ')
+                        .count()
+                } else {
+                    start
+                };
                 let style = if matches!(style, Style::Literal) {
                     ScalarStyle::Literal
                 } else {
                     ScalarStyle::Folded
                 };
-                (style, header_end)
+                (style, content)
             }
         };
         if binary {
