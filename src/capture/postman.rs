@@ -121,10 +121,44 @@ fn request_of(request: &Node<'_>) -> (Option<String>, Option<String>) {
     if let Value::Text(_) = request.value {
         return (Some("GET".into()), mock::text(Some(request)));
     }
-    let url = request
-        .get("url")
-        .and_then(|url| mock::text(Some(url)).or_else(|| mock::text(url.get("raw"))));
+    let url = request.get("url").and_then(|url| {
+        mock::text(Some(url))
+            .or_else(|| mock::text(url.get("raw")))
+            .or_else(|| url_from_parts(url))
+    });
     (mock::text(request.get("method")), url)
+}
+
+/// A URL object without `raw` (as newman saves it): `protocol`, `host` and `path` as lists
+/// or strings, `port`. The query is left out: reports never show it.
+fn url_from_parts(url: &Node<'_>) -> Option<String> {
+    let joined = |key: &str, separator: &str| -> Option<String> {
+        let part = url.get(key)?;
+        match part.items() {
+            Some(items) => Some(
+                items
+                    .iter()
+                    .filter_map(|i| i.as_text().map(Cow::into_owned))
+                    .collect::<Vec<_>>()
+                    .join(separator),
+            ),
+            None => mock::text(Some(part)),
+        }
+    };
+    let host = joined("host", ".")?;
+    let mut text = match mock::text(url.get("protocol")) {
+        Some(protocol) => format!("{protocol}://{host}"),
+        None => host,
+    };
+    if let Some(port) = mock::text(url.get("port")) {
+        text.push(':');
+        text.push_str(&port);
+    }
+    if let Some(path) = joined("path", "/") {
+        text.push('/');
+        text.push_str(path.trim_start_matches('/'));
+    }
+    Some(text)
 }
 
 /// A `header` list of `{key, value}` (disabled ones left out); Postman also accepts a

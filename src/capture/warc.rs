@@ -52,6 +52,16 @@ impl<'b> Record<'b> {
             .map(|v| String::from_utf8_lossy(v).trim().to_string())
     }
 
+    /// `WARC-Target-URI`, without the angle brackets WARC 1.0 writers such as wget put
+    /// around it.
+    fn target(&self) -> Option<String> {
+        self.text("WARC-Target-URI").map(|uri| {
+            uri.strip_prefix('<')
+                .and_then(|u| u.strip_suffix('>'))
+                .map_or(uri.clone(), str::to_string)
+        })
+    }
+
     fn is(&self, kind: &str) -> bool {
         self.field("WARC-Type")
             .is_some_and(|t| t.trim_ascii().eq_ignore_ascii_case(kind.as_bytes()))
@@ -100,7 +110,7 @@ pub fn load(bytes: &[u8], start: TextPos, options: &LoadOptions, sink: &mut dyn 
         if let Some(id) = request.text("WARC-Concurrent-To") {
             by_response.entry(id).or_insert_with(|| method.clone());
         }
-        if let Some(target) = request.text("WARC-Target-URI") {
+        if let Some(target) = request.target() {
             by_target.entry(target).or_insert(method);
         }
     }
@@ -130,7 +140,7 @@ pub fn load(bytes: &[u8], start: TextPos, options: &LoadOptions, sink: &mut dyn 
         if !http {
             continue;
         }
-        let target = record.text("WARC-Target-URI");
+        let target = record.target();
         let method = record
             .text("WARC-Record-ID")
             .and_then(|id| by_response.get(&id))
