@@ -27,6 +27,10 @@ pub static FORMAT: Format = Format {
 /// Members an archive may hold: three per session, for thousands of sessions.
 const MAX_MEMBERS: usize = 30_000;
 
+/// All members together inflate to at most this many times the body cap: many members
+/// each just under the cap would otherwise cost hours of inflating.
+const TOTAL_FACTOR: u64 = 16;
+
 /// Bytes of a request file read for its request line.
 const REQUEST_LINE_MAX: u64 = 16 * 1024;
 
@@ -69,9 +73,25 @@ fn load(bytes: &[u8], options: &LoadOptions, sink: &mut dyn Sink) {
     }
     sessions.sort();
     let cap = options.max_decoded;
+    let mut budget = (cap as u64).saturating_mul(TOTAL_FACTOR);
     let mut next_index = 0;
     for (number, name) in sessions {
-        let response = match read_member(&mut archive, &name, cap as u64, false) {
+        let response = match read_member(&mut archive, &name, (cap as u64).min(budget), false) {
+            Ok(bytes) if (bytes.len() as u64) < budget => {
+                budget -= bytes.len() as u64;
+                bytes
+            }
+            Ok(_) | Err(Member::TooLarge) if budget < cap as u64 => {
+                sink.malformed(
+                    TextPos::START,
+                    next_index,
+                    format!(
+                        "session {number}: the archive's sessions inflate to more than {} MiB together; the remaining sessions were not read",
+                        (cap as u64).saturating_mul(TOTAL_FACTOR) >> 20
+                    ),
+                );
+                break;
+            }
             Ok(bytes) => bytes,
             Err(Member::TooLarge) => {
                 // A bomb: nothing after it is trusted, and it is reported once.
@@ -170,6 +190,60 @@ fn declared_members(bytes: &[u8]) -> Option<usize> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::response::Response;
+
+    /// Counts what a loader hands over.
+    #[derive(Default)]
+    struct Tally {
+        responses: Vec<usize>,
+        malformed: Vec<String>,
+    }
+
+    impl Sink for Tally {
+        fn response(&mut self, response: &Response<'_>) {
+            self.responses.push(response.index);
+        }
+        fn skipped(&mut self, _: usize) {}
+        fn malformed(&mut self, _: TextPos, _: usize, message: String) {
+            self.malformed.push(message);
+        }
+    }
+
+    fn archive(sessions: usize, body: usize) -> Vec<u8> {
+        use std::io::Write as _;
+        let mut writer = zip::ZipWriter::new(Cursor::new(Vec::new()));
+        let options = zip::write::SimpleFileOptions::default();
+        for n in 1..=sessions {
+            writer
+                .start_file(format!("raw/{n}_s.txt"), options)
+                .unwrap();
+            writer.write_all(b"HTTP/1.1 200 OK\r\n\r\n").unwrap();
+            writer.write_all(&vec![b' '; body]).unwrap();
+        }
+        writer.finish().unwrap().into_inner()
+    }
+
+    #[test]
+    fn members_inflate_within_a_cap_each_and_together() {
+        let options = LoadOptions {
+            max_decoded: 1024,
+            ..LoadOptions::default()
+        };
+        // Under the cap each, and 16 KiB together: all read.
+        let mut tally = Tally::default();
+        load(&archive(8, 900), &options, &mut tally);
+        assert_eq!((tally.responses.len(), tally.malformed.len()), (8, 0));
+        // Under the cap each, but past 16 KiB together: one finding, then no more.
+        let mut tally = Tally::default();
+        load(&archive(40, 900), &options, &mut tally);
+        assert_eq!(tally.malformed.len(), 1, "{:?}", tally.malformed);
+        assert!(tally.malformed[0].contains("together"));
+        assert!(tally.responses.len() < 20);
+        // One member past the cap: one finding.
+        let mut tally = Tally::default();
+        load(&archive(1, 4096), &options, &mut tally);
+        assert_eq!((tally.responses.len(), tally.malformed.len()), (0, 1));
+    }
 
     #[test]
     fn request_lines_give_method_and_url_only() {
