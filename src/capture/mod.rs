@@ -127,6 +127,12 @@ pub enum Reads {
         starts: fn(&[u8]) -> bool,
         load: fn(&[u8], TextPos, &LoadOptions, &mut dyn Sink),
     },
+    /// Recognised by how the text starts (a WARC version line), read from the stream one
+    /// part at a time, so memory follows the largest part, never the file.
+    Stream {
+        starts: fn(&[u8]) -> bool,
+        load: fn(&mut dyn Read, TextPos, &LoadOptions, &mut dyn Sink),
+    },
     /// A JSON or YAML document recognised by its structure as a whole.
     Document {
         recognises: fn(&Doc<'_>) -> bool,
@@ -376,6 +382,11 @@ fn load_plain<S: SplitSink>(
                     return too_big(sink);
                 };
                 load(&bytes, start, sink);
+                return Ok(Outcome::Loaded);
+            }
+            Reads::Stream { starts, load } if starts(trimmed) => {
+                let mut rest = io::Cursor::new(prefix.split_off(bom)).chain(&mut reader);
+                load(&mut rest, start, options, sink);
                 return Ok(Outcome::Loaded);
             }
             Reads::Text { starts, load } if starts(trimmed) => {
