@@ -12,7 +12,7 @@ use std::io::{self, Read};
 use globset::GlobSet;
 
 use crate::position::{LineIndex, TextPos};
-use crate::response::Response;
+use crate::response::{Response, redact_url};
 
 mod bare_body;
 pub mod cassette;
@@ -74,6 +74,17 @@ impl Default for LoadOptions {
             url_filter: None,
             max_decoded: decode::DEFAULT_MAX_DECODED,
             explicit: true,
+        }
+    }
+}
+
+impl LoadOptions {
+    /// Whether `--url` lets a response to this request URL be checked (every response is,
+    /// without `--url`). Globs match the URL without its query, as reports show it.
+    pub fn url_selects(&self, url: Option<&str>) -> bool {
+        match &self.url_filter {
+            None => true,
+            Some(globs) => url.is_some_and(|u| globs.is_match(redact_url(u))),
         }
     }
 }
