@@ -634,3 +634,18 @@ fn a_repository_root_reports_only_on_its_captures() {
     // package.json, tsconfig.json, ci/release.yml and docker-compose.yml: skipped, counted.
     assert!(report["summary"]["unrecognized_files"].as_u64().unwrap() >= 4);
 }
+
+#[test]
+fn url_globs_select_cassette_interactions_by_their_recorded_request() {
+    let (_, lines) = concise(&[
+        "testdata/inputs/vcrpy-folded.yaml",
+        "--url",
+        "https://api.example.com/v1/orders/*",
+    ]);
+    assert_eq!(
+        lines,
+        [
+            "testdata/inputs/vcrpy-folded.yaml:11:25: error[status-type-mismatch] status 429 requires type \"rate_limit\", found \"api\""
+        ]
+    );
+}

@@ -104,6 +104,11 @@ pub fn status(node: Option<&Node<'_>>) -> Status {
 /// Builds the response and hands it to the sink; a body that cannot be decoded is one
 /// malformed finding for this item.
 pub fn respond(item: &Item<'_>, parts: Parts<'_, '_>, sink: &mut dyn Sink) {
+    let url = parts.url.and_then(Node::as_text);
+    // `--url` selects by the recorded request's URL, as for HAR entries.
+    if !item.options.url_selects(url.as_deref()) {
+        return sink.skipped(1);
+    }
     let headers = headers(parts.headers);
     let at = item.position(item.node.start);
     let number = item.number;
@@ -162,10 +167,7 @@ pub fn respond(item: &Item<'_>, parts: Parts<'_, '_>, sink: &mut dyn Sink) {
         .method
         .and_then(Node::as_text)
         .map(|m| Cow::Owned(m.into_owned()));
-    response.raw_url = parts
-        .url
-        .and_then(Node::as_text)
-        .map(|u| Cow::Owned(u.into_owned()));
+    response.raw_url = url.map(|u| Cow::Owned(u.into_owned()));
     response.content_type = headers
         .get("content-type")
         .map(|v| Cow::Owned(v.to_string()));

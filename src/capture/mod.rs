@@ -349,7 +349,9 @@ fn load_plain<S: SplitSink>(
         if prefix.len() > max_whole {
             return Ok(None);
         }
-        Ok(Some(prefix.split_off(bom)))
+        // The BOM is dropped in place: `split_off(0)` would copy the whole file.
+        prefix.drain(..bom);
+        Ok(Some(prefix))
     };
     let too_big = |sink: &mut S| {
         sink.malformed(
