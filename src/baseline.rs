@@ -11,7 +11,7 @@ use anyhow::{Context as _, Result};
 use serde::{Deserialize, Serialize};
 
 use crate::diagnostic::Diagnostic;
-use crate::settings::absolute;
+use crate::paths::absolute;
 
 /// The version of the baseline file's shape.
 const VERSION: u32 = 1;

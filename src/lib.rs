@@ -23,6 +23,7 @@ use anyhow::{Context as _, Result};
 use rayon::prelude::*;
 
 pub mod baseline;
+pub mod body_map;
 pub mod capture;
 pub mod check;
 pub mod cli;
@@ -33,13 +34,17 @@ pub mod discover;
 pub mod docs;
 pub mod emit;
 pub mod excerpt;
+pub mod facts;
 pub mod locate;
 pub mod output_file;
+pub mod paths;
 pub mod position;
 pub mod render;
 pub mod response;
+pub mod rule_set;
 pub mod rules;
 pub mod settings;
+pub mod text;
 
 use capture::{Outcome, Sink};
 use check::FileChecker;
@@ -322,16 +327,28 @@ fn check_input<'e>(
     if let Some((emitter, number)) = emitter {
         checker = checker.emitting_to(emitter, number);
     }
+    // A walked JSON file of no known structure is skipped, not read as a bare body.
+    let walked;
+    let load = if input.explicit {
+        &settings.load
+    } else {
+        walked = capture::LoadOptions {
+            explicit: false,
+            ..settings.load.clone()
+        };
+        &walked
+    };
     let outcome = match &input.source {
-        Source::Stdin => capture::load(io::stdin(), &input.file_name, &settings.load, &mut checker),
+        Source::Stdin => capture::load(io::stdin(), &input.file_name, None, load, &mut checker),
         Source::File(path) => File::open(path).and_then(|file| match progress {
             Some(bar) => capture::load(
                 bar.wrap_read(file),
                 &input.file_name,
-                &settings.load,
+                Some(path),
+                load,
                 &mut checker,
             ),
-            None => capture::load(file, &input.file_name, &settings.load, &mut checker),
+            None => capture::load(file, &input.file_name, Some(path), load, &mut checker),
         }),
         Source::Unreadable(message) => Err(io::Error::other(message.clone())),
     };
@@ -340,7 +357,7 @@ fn check_input<'e>(
         Ok(Outcome::Unrecognized) if input.explicit => checker.malformed(
             TextPos::START,
             0,
-            "not a capture errlint recognises: expected a HAR, raw HTTP (curl -i), a capture envelope, NDJSON or a JSON body".into(),
+            "not a capture errlint recognises: expected a HAR, raw HTTP (curl -i), a cassette, a mock, a capture envelope, NDJSON or a JSON body".into(),
         ),
         Ok(Outcome::Unrecognized) => {
             let (_, mut summary, _) = checker.finish();
@@ -368,7 +385,8 @@ pub fn check_bytes(bytes: &[u8], file_name: &str) -> Report {
     let mut checker = FileChecker::new(rules, std::sync::Arc::from(file_name), None, needs);
     // The command's own limits: fuzzing must see what users run.
     let options = capture::LoadOptions::default();
-    if let Ok(Outcome::Unrecognized) = capture::load(bytes, file_name, &options, &mut checker) {
+    if let Ok(Outcome::Unrecognized) = capture::load(bytes, file_name, None, &options, &mut checker)
+    {
         checker.malformed(TextPos::START, 0, "not a capture errlint recognises".into());
     }
     let (diagnostics, summary, checked) = checker.finish();

@@ -6,7 +6,8 @@
 
 use std::borrow::Cow;
 
-use crate::position::{Locate, TextPos};
+pub use crate::body_map::{BodyOrigin, OriginKind, ScalarStyle};
+use crate::position::TextPos;
 
 /// The status a capture gave a response.
 #[derive(Clone, Debug, PartialEq)]
@@ -34,44 +35,6 @@ impl Status {
             Status::Code(code) => Some(*code),
             _ => None,
         }
-    }
-}
-
-/// Where the bytes of a body came from, so a finding inside the body can point into the file.
-#[derive(Clone, Copy)]
-pub struct BodyOrigin<'a> {
-    /// Turns offsets of the buffer the body was read from into file positions.
-    pub file: &'a dyn Locate,
-    /// Where the body (or its string literal, or what was decoded) starts in that buffer.
-    pub offset: usize,
-    pub kind: OriginKind<'a>,
-}
-
-/// How the body bytes relate to the bytes of the file.
-#[derive(Clone, Copy, Debug)]
-pub enum OriginKind<'a> {
-    /// The body bytes appear unchanged in the file.
-    Verbatim,
-    /// The body is the value of a JSON string literal in the file: this is the raw text
-    /// between the quotes, escapes and all.
-    JsonString(&'a [u8]),
-    /// Like `JsonString`, but the literal is found only when a finding needs it: it is the
-    /// string at `pointer` in the JSON text `container` (which starts at `offset`). When the
-    /// body was `decoded` from that string (base64, decompression), findings point at the
-    /// string's start.
-    JsonMember {
-        container: &'a [u8],
-        pointer: &'static str,
-        decoded: bool,
-    },
-    /// The body was decoded (base64, decompression, de-chunking): findings point at the
-    /// start of what was decoded.
-    Decoded,
-}
-
-impl std::fmt::Debug for BodyOrigin<'_> {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "BodyOrigin({:?} at {})", self.kind, self.offset)
     }
 }
 

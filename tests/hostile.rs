@@ -29,6 +29,18 @@ fn har_entry(status: Value, text: &str, encoding: Option<&str>) -> Value {
 
 const MISMATCH: &str = r#"{"type": "api", "code": "c", "message": "m", "param": null}"#;
 
+/// A cassette whose aliases expand to 10^9 values.
+fn alias_bomb() -> String {
+    let mut text = String::from("interactions:\n- &a0 [x, x, x, x, x, x, x, x, x, x]\n");
+    for i in 1..10 {
+        let p = i - 1;
+        text.push_str(&format!(
+            "- &a{i} [*a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}]\n"
+        ));
+    }
+    text
+}
+
 /// (file name, bytes, rules expected on it).
 fn hostile_files() -> Vec<(String, Vec<u8>, Vec<&'static str>)> {
     let deep = format!("{}{}", "[".repeat(100_000), "]".repeat(100_000));
@@ -44,7 +56,15 @@ fn hostile_files() -> Vec<(String, Vec<u8>, Vec<&'static str>)> {
         .collect();
     vec![
         // A bare body without a status, nested too deeply to read.
-        ("deep-capture.json".into(), deep.clone().into_bytes(), vec!["invalid-json", "unknown-status"]),
+        // JSON nested too deeply to read, without a status in its name: no structure can be
+        // recognised in it, and it claims to be JSON.
+        ("deep-capture.json".into(), deep.clone().into_bytes(), vec!["malformed-capture"]),
+        ("alias-bomb.yml".into(), alias_bomb().into_bytes(), vec!["malformed-capture"]),
+        ("deep-cassette.yaml".into(), format!("interactions: {deep}").into_bytes(), vec!["malformed-capture"]),
+        // 70 MiB of zeros, and a HAR whose one entry expands past the cap: one finding each.
+        ("zeros.json.gz".into(), gzip(&vec![0; 70 << 20]), vec!["malformed-capture"]),
+        ("one-huge-entry.har.gz".into(), gzip(har_with(vec![har_entry(json!(500), &"a".repeat(70 << 20), None)]).as_bytes()), vec!["malformed-capture"]),
+        ("not-gzip.yml.gz".into(), b"interactions: []".to_vec(), vec!["malformed-capture"]),
         ("deep-body.har".into(), har_with(vec![har_entry(json!(400), &deep, None)]).into_bytes(), vec!["invalid-json"]),
         ("utf16.json".into(), b"\xff\xfe{\x00}\x00".to_vec(), vec!["malformed-capture"]),
         ("invalid-utf8.http".into(), invalid_utf8, vec!["invalid-json"]),
