@@ -1,0 +1,65 @@
+#!/usr/bin/env bash
+# Records testdata/real/server.py with the recording tools API teams keep in their test suites
+# (vcrpy, Ruby VCR, nock, WireMock, newman/Postman, Pact, wget and warcio WARC, Betamax, Polly.JS,
+# go-vcr) and writes their cassettes, fixtures, mocks and archives under testdata/real/<tool>/.
+# CASSETTES.md says what each file holds, response by response.
+#
+# Every tool is installed under /tmp (a Python venv, node_modules, a Go module cache), never into
+# the repository; Debian packages (ruby-vcr, ruby-webmock, ruby-oj, golang-go, wget) with apt-get
+# when missing. Versions are pinned in recorders/requirements.txt, recorders/package.json (+ lock)
+# and recorders/go/go.mod. The outputs are committed; run this again only to refresh them
+# (dates, and the ports WireMock and Pact pick, change from run to run).
+#
+#   testdata/real/make_cassettes.sh            # all tools
+#   testdata/real/make_cassettes.sh vcrpy nock # only these
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+rec="$here/recorders"
+port=${PORT:-18765}
+export PYTHONDONTWRITEBYTECODE=1
+export BASE="http://127.0.0.1:$port"
+tools=${TOOLS:-/tmp/errlint-cassettes}
+mkdir -p "$tools"
+only=" $* "
+wanted() { [ "$only" = "  " ] || [[ "$only" == *" $1 "* ]]; }
+note() { echo "make_cassettes: $*" >&2; }
+
+# --- tools -------------------------------------------------------------------------------
+apt_need=()
+command -v ruby >/dev/null || apt_need+=(ruby)
+for pkg in ruby-vcr ruby-webmock ruby-oj golang-go wget; do
+  dpkg -s "$pkg" >/dev/null 2>&1 || apt_need+=("$pkg")
+done
+if [ ${#apt_need[@]} -gt 0 ]; then
+  note "installing ${apt_need[*]}"
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${apt_need[@]}" >/dev/null
+fi
+
+venv="$tools/venv"
+if [ ! -x "$venv/bin/python" ]; then python3 -m venv "$venv"; fi
+"$venv/bin/pip" install -q -r "$rec/requirements.txt"
+py="$venv/bin/python"
+
+npm_dir="$tools/npm"
+mkdir -p "$npm_dir"
+cp "$rec/package.json" "$rec/package-lock.json" "$npm_dir/"
+if ! (cd "$npm_dir" && cmp -s package-lock.json node_modules/.package-lock.json 2>/dev/null); then
+  (cd "$npm_dir" && npm ci --no-audit --no-fund --loglevel=error)
+fi
+export NODE_PATH="$npm_dir/node_modules"
+
+# --- the server --------------------------------------------------------------------------
+cd "$here"
+"$py" -m hypercorn --bind "127.0.0.1:$port" server:app >"$tools/server.log" 2>&1 &
+server=$!
+cleanup() { kill "$server" 2>/dev/null || true; }
+trap cleanup EXIT
+for _ in $(seq 100); do curl -s -o /dev/null "$BASE/v1/ok" && break; sleep 0.1; done
+
+# --- recorders ---------------------------------------------------------------------------
+if wanted vcrpy; then
+  rm -rf vcrpy
+  "$py" "$rec/record_vcrpy.py"
+fi
+
+echo "cassettes written under $here"
