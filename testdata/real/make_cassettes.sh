@@ -5,7 +5,7 @@
 # CASSETTES.md says what each file holds, response by response.
 #
 # Every tool is installed under /tmp (a Python venv, node_modules, a Go module cache), never into
-# the repository; Debian packages (ruby-vcr, ruby-webmock, ruby-oj, golang-go, wget) with apt-get
+# the repository; Debian packages (ruby-vcr, ruby-webmock, ruby-multi-json, ruby-oj, golang-go, wget) with apt-get
 # when missing. Versions are pinned in recorders/requirements.txt, recorders/package.json (+ lock)
 # and recorders/go/go.mod. The outputs are committed; run this again only to refresh them
 # (dates, and the ports WireMock and Pact pick, change from run to run).
@@ -27,7 +27,7 @@ note() { echo "make_cassettes: $*" >&2; }
 # --- tools -------------------------------------------------------------------------------
 apt_need=()
 command -v ruby >/dev/null || apt_need+=(ruby)
-for pkg in ruby-vcr ruby-webmock ruby-oj golang-go wget; do
+for pkg in ruby-vcr ruby-webmock ruby-multi-json ruby-oj golang-go wget; do
   dpkg -s "$pkg" >/dev/null 2>&1 || apt_need+=("$pkg")
 done
 if [ ${#apt_need[@]} -gt 0 ]; then
@@ -60,6 +60,11 @@ for _ in $(seq 100); do curl -s -o /dev/null "$BASE/v1/ok" && break; sleep 0.1; 
 if wanted vcrpy; then
   rm -rf vcrpy
   "$py" "$rec/record_vcrpy.py"
+fi
+
+if wanted ruby-vcr; then
+  rm -rf ruby-vcr
+  ruby "$rec/record_vcr.rb"
 fi
 
 echo "cassettes written under $here"
