@@ -67,4 +67,9 @@ if wanted ruby-vcr; then
   ruby "$rec/record_vcr.rb"
 fi
 
+if wanted nock; then
+  rm -rf nock
+  node "$rec/record_nock.js"
+fi
+
 echo "cassettes written under $here"
