@@ -72,4 +72,9 @@ if wanted nock; then
   node "$rec/record_nock.js"
 fi
 
+if wanted wiremock; then
+  rm -rf wiremock
+  node "$rec/record_wiremock.js"
+fi
+
 echo "cassettes written under $here"
