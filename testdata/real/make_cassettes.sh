@@ -77,4 +77,9 @@ if wanted wiremock; then
   node "$rec/record_wiremock.js"
 fi
 
+if wanted postman; then
+  rm -rf postman
+  node "$rec/record_postman.js"
+fi
+
 echo "cassettes written under $here"
