@@ -82,4 +82,9 @@ if wanted postman; then
   node "$rec/record_postman.js"
 fi
 
+if wanted pact; then
+  rm -rf pact
+  node "$rec/record_pact.js"
+fi
+
 echo "cassettes written under $here"
