@@ -87,4 +87,10 @@ if wanted pact; then
   node "$rec/record_pact.js"
 fi
 
+if wanted warc; then
+  rm -rf warc
+  "$rec/record_wget.sh"
+  "$py" "$rec/record_warcio.py"
+fi
+
 echo "cassettes written under $here"
