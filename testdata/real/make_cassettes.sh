@@ -93,4 +93,9 @@ if wanted warc; then
   "$py" "$rec/record_warcio.py"
 fi
 
+if wanted betamax; then
+  rm -rf betamax
+  "$py" "$rec/record_betamax.py"
+fi
+
 echo "cassettes written under $here"
