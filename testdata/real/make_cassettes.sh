@@ -98,4 +98,9 @@ if wanted betamax; then
   "$py" "$rec/record_betamax.py"
 fi
 
+if wanted polly; then
+  rm -rf polly
+  node "$rec/record_polly.js"
+fi
+
 echo "cassettes written under $here"
