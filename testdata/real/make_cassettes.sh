@@ -4,11 +4,12 @@
 # go-vcr) and writes their cassettes, fixtures, mocks and archives under testdata/real/<tool>/.
 # CASSETTES.md says what each file holds, response by response.
 #
-# Every tool is installed under /tmp (a Python venv, node_modules, a Go module cache), never into
-# the repository; Debian packages (ruby-vcr, ruby-webmock, ruby-multi-json, ruby-oj, golang-go, wget) with apt-get
-# when missing. Versions are pinned in recorders/requirements.txt, recorders/package.json (+ lock)
-# and recorders/go/go.mod. The outputs are committed; run this again only to refresh them
-# (dates, and the ports WireMock and Pact pick, change from run to run).
+# Every tool is installed under /tmp (a Python venv, node_modules, a Go build cache), never into
+# the repository; Debian packages (ruby-vcr, ruby-webmock, ruby-multi-json, ruby-oj, golang-go,
+# golang-github-dnaeon-go-vcr-dev, wget) with apt-get when missing. Versions are pinned in
+# recorders/requirements.txt and recorders/package.json (+ package-lock.json); the Debian ones are
+# Debian 12's. The outputs are committed; run this again only to refresh them (dates, WireMock's
+# file names and ids change from run to run).
 #
 #   testdata/real/make_cassettes.sh            # all tools
 #   testdata/real/make_cassettes.sh vcrpy nock # only these
@@ -27,7 +28,7 @@ note() { echo "make_cassettes: $*" >&2; }
 # --- tools -------------------------------------------------------------------------------
 apt_need=()
 command -v ruby >/dev/null || apt_need+=(ruby)
-for pkg in ruby-vcr ruby-webmock ruby-multi-json ruby-oj golang-go wget; do
+for pkg in ruby-vcr ruby-webmock ruby-multi-json ruby-oj golang-go golang-github-dnaeon-go-vcr-dev wget; do
   dpkg -s "$pkg" >/dev/null 2>&1 || apt_need+=("$pkg")
 done
 if [ ${#apt_need[@]} -gt 0 ]; then
@@ -101,6 +102,17 @@ fi
 if wanted polly; then
   rm -rf polly
   node "$rec/record_polly.js"
+fi
+
+if wanted go-vcr; then
+  # GOPATH mode against Debian's /usr/share/gocode: go-vcr comes from Debian, not a module proxy.
+  rm -rf go-vcr
+  gowork="$tools/gopath"
+  rm -rf "$gowork/src/errlintrec" && mkdir -p "$gowork/src/errlintrec"
+  cp "$rec/go/record_govcr.go" "$gowork/src/errlintrec/"
+  (cd "$gowork/src/errlintrec" && GO111MODULE=off GOPATH="$gowork:/usr/share/gocode" GOCACHE="$tools/gocache" \
+    go build -o "$tools/record_govcr" .)
+  RECORDERS="$rec" OUT="${OUT:-$here}" "$tools/record_govcr"
 fi
 
 echo "cassettes written under $here"
