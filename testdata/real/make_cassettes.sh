@@ -44,18 +44,23 @@ py="$venv/bin/python"
 npm_dir="$tools/npm"
 mkdir -p "$npm_dir"
 cp "$rec/package.json" "$rec/package-lock.json" "$npm_dir/"
-if ! (cd "$npm_dir" && cmp -s package-lock.json node_modules/.package-lock.json 2>/dev/null); then
+# npm ci again only when the lock changed since the last install here.
+if ! cmp -s "$npm_dir/package-lock.json" "$npm_dir/node_modules/.errlint-installed-lock" 2>/dev/null; then
   (cd "$npm_dir" && npm ci --no-audit --no-fund --loglevel=error)
+  cp "$npm_dir/package-lock.json" "$npm_dir/node_modules/.errlint-installed-lock"
 fi
 export NODE_PATH="$npm_dir/node_modules"
 
 # --- the server --------------------------------------------------------------------------
 cd "$here"
+# Something else answering on the port would be recorded instead of server.py.
+if curl -s -o /dev/null "$BASE/"; then note "127.0.0.1:$port is already in use (PORT=... picks another)"; exit 1; fi
 "$py" -m hypercorn --bind "127.0.0.1:$port" server:app >"$tools/server.log" 2>&1 &
 server=$!
-cleanup() { kill "$server" 2>/dev/null || true; }
+cleanup() { kill "$server" 2>/dev/null || true; wait "$server" 2>/dev/null || true; }
 trap cleanup EXIT
 for _ in $(seq 100); do curl -s -o /dev/null "$BASE/v1/ok" && break; sleep 0.1; done
+curl -s -o /dev/null "$BASE/v1/ok" || { note "server.py did not start: see $tools/server.log"; exit 1; }
 
 # --- recorders ---------------------------------------------------------------------------
 if wanted vcrpy; then
