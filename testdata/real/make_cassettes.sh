@@ -79,7 +79,7 @@ if wanted nock; then
 fi
 
 if wanted wiremock; then
-  rm -rf wiremock
+  rm -rf wiremock wiremock-api
   node "$rec/record_wiremock.js"
 fi
 

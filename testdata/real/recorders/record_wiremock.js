@@ -3,6 +3,8 @@
 // targetBaseUrl, send the requests through WireMock with Node's http client, POST
 // /__admin/recordings/stop. WireMock writes wiremock/mappings/*.json and wiremock/__files/*.
 // Bodies over 100 bytes of text go to __files (bodyFileName); shorter ones stay inline.
+// Then a second recording (persist: false) whose stop response is saved as
+// wiremock-api/recordings-stop.json.
 'use strict';
 const { spawn } = require('child_process');
 const fs = require('fs');
@@ -12,6 +14,7 @@ const path = require('path');
 const target = process.env.BASE || 'http://127.0.0.1:18765';
 const port = Number(process.env.WIREMOCK_PORT || 18775);
 const root = path.join(process.env.OUT || path.join(__dirname, '..'), 'wiremock');
+const apiOut = path.join(process.env.OUT || path.join(__dirname, '..'), 'wiremock-api');
 const jar = path.join(path.dirname(require.resolve('wiremock/package.json')), 'build',
   `wiremock-standalone-${require('wiremock/package.json').version}.jar`);
 
@@ -60,6 +63,22 @@ async function main() {
     const stop = await admin('POST', '/__admin/recordings/stop');
     if (stop.status !== 200) throw new Error(`recordings/stop: ${stop.status} ${stop.body}`);
     console.log('wrote', root, JSON.parse(stop.body).mappings.length, 'mappings');
+
+    // A second recording with persist: false, as a suite that keeps the stop response itself:
+    // one {"mappings": [...]} file, every body inline.
+    const again = await admin('POST', '/__admin/recordings/start', {
+      targetBaseUrl: target,
+      captureHeaders: { Authorization: {}, Cookie: {} },
+      persist: false,
+      repeatsAsScenarios: false,
+    });
+    if (again.status !== 200) throw new Error(`recordings/start: ${again.status} ${again.body}`);
+    await sendAll();
+    const snapshot = await admin('POST', '/__admin/recordings/stop');
+    if (snapshot.status !== 200) throw new Error(`recordings/stop: ${snapshot.status} ${snapshot.body}`);
+    fs.mkdirSync(apiOut, { recursive: true });
+    fs.writeFileSync(path.join(apiOut, 'recordings-stop.json'), snapshot.body);
+    console.log('wrote', path.join(apiOut, 'recordings-stop.json'));
   } finally {
     java.kill();
   }
