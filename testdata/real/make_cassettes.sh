@@ -120,4 +120,7 @@ if wanted go-vcr; then
   RECORDERS="$rec" OUT="${OUT:-$here}" "$tools/record_govcr"
 fi
 
+# CASSETTES.md is written from the files just recorded (tables) and recorders/cassettes_notes.json
+# (prose): read its diff, and fix the notes where a tool now behaves differently.
+"$py" "$rec/cassettes_md.py"
 echo "cassettes written under $here"
