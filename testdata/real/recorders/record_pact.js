@@ -8,6 +8,7 @@
 // Content-Encoding, and a redirect is not followed.
 'use strict';
 const fs = require('fs');
+const http = require('http');
 const os = require('os');
 const path = require('path');
 const zlib = require('zlib');
@@ -22,7 +23,7 @@ async function observe() {
   const seen = [];
   for (const req of client.spec.requests) {
     const res = await client.send(req);
-    let body = res.headers['content-encoding'] === 'gzip' ? zlib.gunzipSync(res.body) : res.body;
+    const body = res.headers['content-encoding'] === 'gzip' ? zlib.gunzipSync(res.body) : res.body;
     const type = res.headers['content-type'] || null;
     seen.push({ req, status: res.status, type, body });
   }
@@ -49,7 +50,6 @@ function describe(seen) {
 // each PactV2 test starts a new mock server on the same port.
 async function exercise(baseUrl, seen) {
   const res = await new Promise((resolve, reject) => {
-    const http = require('http');
     const body = seen.req.json ? JSON.stringify(seen.req.json) : null;
     const r = http.request(baseUrl + seen.req.path, { method: seen.req.method, headers: requestHeaders(seen.req), agent: false }, (res) => {
       res.resume();
