@@ -272,6 +272,7 @@ impl<'s> FileChecker<'s> {
             column: located.position.column,
             response: response.index,
             pointer: located.pointer,
+            keyword: finding.keyword,
             status: response.status.code(),
             request: request.clone(),
             // Only the human format draws labels under excerpts.
@@ -382,6 +383,7 @@ impl Sink for FileChecker<'_> {
             column: at.column,
             response,
             pointer: None,
+            keyword: None,
             status: None,
             request: None,
             label: None,
@@ -398,6 +400,7 @@ fn request_info(response: &Response<'_>) -> Option<RequestInfo> {
     Some(RequestInfo {
         method: response.method.as_deref().map(str::to_string),
         url: response.raw_url.as_deref().map(redact_url),
+        template: None,
     })
 }
 

@@ -185,6 +185,9 @@ pub struct Finding {
     pub label: Option<Cow<'static, str>>,
     /// How to fix it, shown on a separate line.
     pub help: Option<Cow<'static, str>>,
+    /// What tells this finding apart from others of its rule at the same pointer (the
+    /// schema keyword that failed), for fingerprints.
+    pub keyword: Option<Cow<'static, str>>,
 }
 
 impl Finding {
@@ -195,6 +198,7 @@ impl Finding {
             anchor,
             label: None,
             help: None,
+            keyword: None,
         }
     }
 
@@ -205,6 +209,11 @@ impl Finding {
 
     pub fn help(mut self, help: impl Into<Cow<'static, str>>) -> Self {
         self.help = Some(help.into());
+        self
+    }
+
+    pub fn keyword(mut self, keyword: impl Into<Cow<'static, str>>) -> Self {
+        self.keyword = Some(keyword.into());
         self
     }
 }
