@@ -176,7 +176,9 @@ table.matrix { border-collapse: collapse; font-variant-numeric: tabular-nums; }
 .matrix th, .matrix td { border: 1px solid var(--line); padding: 3px 8px; text-align: right; }
 .matrix th.endpoint { text-align: left; font-weight: normal; font-family: ui-monospace, Menlo, Consolas, monospace; font-size: 13px; max-width: 520px; overflow-wrap: anywhere; }
 .matrix thead th { vertical-align: bottom; font-size: 12px; }
-.matrix td.hit { background: #c6282818; }
+.matrix thead th:first-child { text-align: left; }
+.matrix td.h1 { background: #c6282812; } .matrix td.h2 { background: #c6282828; }
+.matrix td.h3 { background: #c6282845; } .matrix td.h4 { background: #c6282870; }
 .matrix tfoot td, .matrix tfoot th { font-weight: bold; }
 details.group { border: 1px solid var(--line); border-left: 4px solid var(--warn); border-radius: 4px; margin: 8px 0; padding: 4px 10px; }
 details.group.error { border-left-color: var(--err); }
@@ -262,6 +264,11 @@ impl HtmlStream {
             .collect();
         endpoints.sort_by(|a, b| (std::cmp::Reverse(a.2), a.0).cmp(&(std::cmp::Reverse(b.2), b.0)));
 
+        let max = endpoints
+            .iter()
+            .flat_map(|(_, cells, _)| cells.iter().copied())
+            .max()
+            .unwrap_or(1);
         page.push_str(
             "<section id=\"matrix\">\n<h2>Endpoints by rule</h2>\n<table class=\"matrix\">\n<thead><tr><th>endpoint</th>",
         );
@@ -289,18 +296,18 @@ impl HtmlStream {
                 page,
                 "<tr class=\"endpoint\"><th class=\"endpoint\">{name}</th>"
             );
-            matrix_cells(page, cells, *total);
+            matrix_cells(page, cells, *total, max);
         }
         if let Some((count, sums, grand)) = rest {
             let _ = write!(
                 page,
                 "<tr class=\"rest\"><th class=\"endpoint\">{count} more endpoints</th>"
             );
-            matrix_cells(page, &sums, grand);
+            matrix_cells(page, &sums, grand, usize::MAX);
         }
         page.push_str("</tbody>\n<tfoot><tr><th class=\"endpoint\">all endpoints</th>");
         let grand: usize = column_totals.iter().sum();
-        matrix_cells(page, &column_totals, grand);
+        matrix_cells(page, &column_totals, grand, usize::MAX);
         page.push_str("</tfoot>\n</table>\n</section>\n");
     }
 
@@ -329,12 +336,19 @@ the json report lists every finding.</p>",
     }
 }
 
-fn matrix_cells(page: &mut String, cells: &[usize], total: usize) {
+/// One row's cells, shaded by their share of the largest cell (`max`) like a heat map.
+fn matrix_cells(page: &mut String, cells: &[usize], total: usize, max: usize) {
     for cell in cells {
         if *cell == 0 {
             page.push_str("<td></td>");
         } else {
-            let _ = write!(page, "<td class=\"hit\">{cell}</td>");
+            let heat = match cell.saturating_mul(10) / max.max(1) {
+                0 => 1,
+                1..=2 => 2,
+                3..=5 => 3,
+                _ => 4,
+            };
+            let _ = write!(page, "<td class=\"h{heat}\">{cell}</td>");
         }
     }
     let _ = writeln!(page, "<td class=\"total\">{total}</td></tr>");
