@@ -1,7 +1,7 @@
 //! The checker: runs the rules on each response a loader yields and turns their findings into
 //! located diagnostics while the response's buffers are still alive.
 //!
-//! It decides which responses are checked (SPEC §3: 1xx and 3xx are not, except a 304 for
+//! It decides which responses are checked (docs/rules.md: 1xx and 3xx are not, except a 304 for
 //! `body-on-no-content`), parses each body once for all rules, and resolves anchors (body
 //! offsets, JSON Pointers) to file line:column and an excerpt.
 

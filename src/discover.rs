@@ -1,7 +1,7 @@
 //! PATHs → inputs: files as given, directories walked, `-` for stdin.
 //!
 //! Walks look only at capture extensions, skip hidden entries (`.git`) and never follow
-//! symbolic links (SPEC §2); only regular files are ever opened, so FIFOs and sockets in a
+//! symbolic links (docs/inputs.md); only regular files are ever opened, so FIFOs and sockets in a
 //! walked tree cannot block a run. A named path that does not exist is an error (exit 2).
 
 use std::path::{Path, PathBuf};

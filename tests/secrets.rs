@@ -1,4 +1,4 @@
-//! Secrets never leave the process (SPEC §7): canary values in every place a capture keeps
+//! Secrets never leave the process (docs/output-formats.md): canary values in every place a capture keeps
 //! secrets — header values, cookies, query strings, credentials in URLs, request bodies,
 //! parameters of a Content-Type — on responses with findings forced on them, in every output
 //! format, in a report file and in error messages.

@@ -1,5 +1,5 @@
 //! Whole JSON documents that are not HARs: capture envelopes, lists of envelopes, NDJSON,
-//! and bare bodies whose status is in the file name (SPEC §2).
+//! and bare bodies whose status is in the file name (docs/inputs.md).
 //!
 //! These files hold one response or a list of small ones, so they are read whole; serde's
 //! borrowed `RawValue`s keep each body's place in the file for exact positions.

@@ -1,6 +1,6 @@
 //! Loaders: bytes of a capture file → a stream of `Response`s handed to a `Sink`.
 //!
-//! Every file is recognised by its content (SPEC §2): a JSON object with a `log` member is
+//! Every file is recognised by its content (docs/inputs.md): a JSON object with a `log` member is
 //! a HAR, text starting with `HTTP/` is raw HTTP, other JSON is an envelope, a list, NDJSON
 //! or a bare body. Loaders never stop at the first broken part: a broken file or entry is
 //! reported to the sink as malformed and loading goes on where it can. They never print.

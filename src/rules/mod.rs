@@ -31,7 +31,7 @@ mod unknown_status;
 
 pub use malformed_capture::MALFORMED_CAPTURE;
 
-/// Every rule, in the order of SPEC §3.
+/// Every rule, in the order of docs/rules.md.
 pub const RULES: &[&Rule] = &[
     &invalid_json::INVALID_JSON,
     &missing_error_body::MISSING_ERROR_BODY,
@@ -90,7 +90,7 @@ pub struct Rule {
     pub default_severity: Severity,
     /// One line, used in the rules table and SARIF's `shortDescription`.
     pub summary: &'static str,
-    /// True when the rule also looks at 2xx responses (the "2xx" mark of SPEC §3).
+    /// True when the rule also looks at 2xx responses ("2xx too" in docs/rules.md).
     pub checks_success: bool,
     pub docs: RuleDocs,
     /// `None` for `malformed-capture`, which loaders raise.
