@@ -86,7 +86,7 @@ impl Contract {
 
 /// Compiles a schema file. Its `$ref`s may point only to files in the same folder: anything
 /// else (a URL, an absolute path, `../`) is refused before compiling, and the retriever
-/// serves only the files already read, so errlint never touches the network (docs/configuration.md).
+/// serves only the files already read, so errlint never touches the network (docs/security.md).
 pub fn load_schema(path: &Path) -> Result<jsonschema::Validator> {
     let shown = path.display();
     let document = read_json(path).with_context(|| format!("cannot use the schema {shown}"))?;
