@@ -320,6 +320,9 @@ impl HtmlStream {
                 rule_order(g.rule),
             )
         });
+        if self.drawn.is_empty() {
+            return;
+        }
         page.push_str("<section id=\"findings\">\n<h2>Findings</h2>\n");
         for (index, group) in self.drawn.iter().enumerate() {
             group_html(page, group, index < GROUPS_OPEN);

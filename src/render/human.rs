@@ -74,7 +74,7 @@ impl Stream for HumanStream {
             return writeln!(out, "{}\n", render_one(&self.renderer, d));
         }
         if *count <= 1 + SHOWN_AS_LINES {
-            let level = d.severity.as_str();
+            let level = self.level(d.severity);
             return writeln!(
                 out,
                 "{level}[{}]: {} at {} (response {}; shown above)\n",
@@ -113,7 +113,7 @@ impl Stream for HumanStream {
     ) -> io::Result<()> {
         self.counted.sort_by_key(|group| group.first_seen);
         for group in &self.counted {
-            writeln!(out, "{}", count_line(group))?;
+            writeln!(out, "{}", count_line(&self.level(group.severity), group))?;
         }
         if !self.counted.is_empty() {
             writeln!(out)?;
@@ -138,7 +138,23 @@ impl Stream for HumanStream {
 
 /// `error[schema]: missing required field "param": 1234 more on GET /v1/customers/{id}, at
 /// a.har:10:5, …`: one line for the rest of a group.
-fn count_line(group: &Counted) -> String {
+impl HumanStream {
+    /// `error` or `warning`, coloured as annotate-snippets colours them when colour is on.
+    fn level(&self, severity: Severity) -> String {
+        let (name, color) = match severity {
+            Severity::Error => ("error", AnsiColor::BrightRed),
+            Severity::Warning => ("warning", AnsiColor::BrightYellow),
+        };
+        if self.config.color {
+            let style = Style::new().fg_color(Some(color.into())).bold();
+            format!("{style}{name}{style:#}")
+        } else {
+            name.to_string()
+        }
+    }
+}
+
+fn count_line(level: &str, group: &Counted) -> String {
     let on = group
         .endpoint
         .as_deref()
@@ -156,8 +172,7 @@ fn count_line(group: &Counted) -> String {
         String::new()
     };
     format!(
-        "{}[{}]: {}: {} more{on}, at {}{rest}",
-        group.severity.as_str(),
+        "{level}[{}]: {}: {} more{on}, at {}{rest}",
         group.rule,
         escape_line(&group.message),
         group.count,
@@ -260,8 +275,8 @@ fn context_note(d: &Diagnostic) -> String {
 #[cfg(test)]
 mod tests {
     use crate::cli::OutputFormat;
-    use crate::render::RenderConfig;
     use crate::render::tests::render_to_string;
+    use crate::render::{Render as _, RenderConfig};
 
     #[test]
     fn rustc_style_with_location_snippet_and_help() {
@@ -285,6 +300,48 @@ mod tests {
         );
         assert!(text.trim_end().ends_with("1 error, 1 warning"), "{text}");
         assert!(!text.contains(":::"), "{text}");
+    }
+
+    /// The human report of the sample's first finding repeated `times` times.
+    fn repeated(times: usize) -> String {
+        let report = crate::render::tests::sample_report();
+        let mut stream = super::Human.stream(RenderConfig::default());
+        let mut out = Vec::new();
+        for _ in 0..times {
+            stream.diagnostic(&report.diagnostics[0], &mut out).unwrap();
+        }
+        stream.end(&report.summary, &[], &mut out).unwrap();
+        String::from_utf8(out).unwrap()
+    }
+
+    #[test]
+    fn a_few_repeats_are_shown_and_more_are_counted() {
+        let three = repeated(3);
+        assert_eq!(
+            three.matches("--> captures/orders.har:1532:9").count(),
+            1,
+            "{three}"
+        );
+        assert_eq!(
+            three.matches("(response 41; shown above)").count(),
+            2,
+            "{three}"
+        );
+        assert!(!three.contains("more on"), "{three}");
+        let ten = repeated(10);
+        assert_eq!(
+            ten.matches("(response 41; shown above)").count(),
+            2,
+            "{ten}"
+        );
+        assert!(
+            ten.contains(
+                "error[status-type-mismatch]: status 429 requires type \"rate_limit\", found \"api\": \
+7 more on GET /v1/orders, at captures/orders.har:1532:9, captures/orders.har:1532:9, \
+captures/orders.har:1532:9, captures/orders.har:1532:9, captures/orders.har:1532:9 and 2 more\n"
+            ),
+            "{ten}"
+        );
     }
 
     #[test]
