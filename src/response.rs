@@ -212,9 +212,10 @@ pub fn media_type_for_display(content_type: &str) -> Option<String> {
 }
 
 /// Strips from a URL everything that may carry a secret, so that reports never show one
-/// (docs/security.md): the query string and fragment, credentials (`user:password@`, in any
-/// form a capture may hold: with `/`, `?` or `#` inside, or in a scheme-relative `//…@host`
-/// URL) and path parameters (`;jsessionid=…`). What is left is the scheme, host and path.
+/// (README, "Safe on hostile input"): the query string and fragment, credentials
+/// (`user:password@`, in any form a capture may hold: with `/`, `?` or `#` inside, or in a
+/// scheme-relative `//…@host` URL) and path parameters (`;jsessionid=…`). What is left is
+/// the scheme, host and path.
 pub fn redact_url(url: &str) -> String {
     let (prefix, rest) = match authority_start(url) {
         Some(at) => {
