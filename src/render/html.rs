@@ -5,8 +5,9 @@
 //!
 //! The page holds no script and fetches nothing: its Content-Security-Policy forbids every
 //! source but inline style and `data:` images, and every captured string goes through
-//! `escape::html`. It must stay usable for tens of thousands of findings, so it keeps
-//! only what it draws: a few examples for each of the first groups, counts for the rest.
+//! `escape::html`. It must stay usable for tens of thousands of findings, so it keeps a few
+//! examples for each of the first groups and counts for the rest, and draws a bounded
+//! number of groups.
 //! Everything is written at the end, because the summary and the matrix come first.
 
 use std::collections::{BTreeSet, HashMap};
@@ -29,7 +30,9 @@ impl Render for Html {
     }
 }
 
-/// Groups drawn with their examples; later groups are only counted.
+/// Groups kept with their examples while the run goes on; later groups are only counted.
+const MAX_GROUPS_KEPT: usize = 10_000;
+/// Groups drawn: errors first, then the biggest, so the page stays quick to open.
 const MAX_GROUPS_DRAWN: usize = 1000;
 /// Examples drawn in full for each group.
 const EXAMPLES_PER_GROUP: usize = 3;
@@ -45,10 +48,12 @@ const GROUPS_OPEN: usize = 3;
 #[derive(Default)]
 struct HtmlStream {
     counts: Counts,
-    /// Every group seen, with its index in `drawn` when it is drawn.
+    /// Every group seen, with its index in `drawn` when it is kept.
     groups: HashMap<u64, Option<usize>>,
+    /// Groups kept with their examples, in the order first seen; the first `MAX_GROUPS_DRAWN`
+    /// after sorting are drawn.
     drawn: Vec<DrawnGroup>,
-    /// Findings of groups past `MAX_GROUPS_DRAWN`.
+    /// Groups past `MAX_GROUPS_KEPT`, and their findings.
     undrawn_groups: usize,
     undrawn_findings: usize,
 }
@@ -82,7 +87,7 @@ impl Stream for HtmlStream {
         let slot = match self.groups.get(&key.hash) {
             Some(slot) => *slot,
             None => {
-                let slot = (self.drawn.len() < MAX_GROUPS_DRAWN).then(|| {
+                let slot = (self.drawn.len() < MAX_GROUPS_KEPT).then(|| {
                     self.drawn.push(DrawnGroup {
                         severity: d.severity,
                         rule: d.rule,
@@ -324,15 +329,17 @@ impl HtmlStream {
             return;
         }
         page.push_str("<section id=\"findings\">\n<h2>Findings</h2>\n");
-        for (index, group) in self.drawn.iter().enumerate() {
+        for (index, group) in self.drawn.iter().take(MAX_GROUPS_DRAWN).enumerate() {
             group_html(page, group, index < GROUPS_OPEN);
         }
-        if self.undrawn_groups > 0 {
+        let skipped = self.drawn.get(MAX_GROUPS_DRAWN..).unwrap_or_default();
+        let groups = self.undrawn_groups + skipped.len();
+        let findings = self.undrawn_findings + skipped.iter().map(|g| g.count).sum::<usize>();
+        if groups > 0 {
             let _ = writeln!(
                 page,
-                "<p class=\"note\">{} more groups with {} findings are counted above but not drawn; \
-the json report lists every finding.</p>",
-                self.undrawn_groups, self.undrawn_findings
+                "<p class=\"note\">{groups} more groups with {findings} findings are counted above \
+but not drawn; the json report lists every finding.</p>"
             );
         }
         page.push_str("</section>\n");
@@ -448,8 +455,8 @@ fn marked(excerpt: &Excerpt) -> String {
 #[cfg(test)]
 mod tests {
     use crate::cli::OutputFormat;
-    use crate::render::RenderConfig;
     use crate::render::tests::render_to_string;
+    use crate::render::{Render as _, RenderConfig};
 
     #[test]
     fn one_page_with_summary_matrix_and_findings() {
@@ -468,5 +475,32 @@ mod tests {
         );
         assert!(!page.contains("<script"), "{page}");
         assert!(!page.contains('\u{1b}'));
+    }
+
+    #[test]
+    fn big_runs_draw_a_bounded_number_of_groups_and_count_the_rest() {
+        let sample = crate::render::tests::sample_report();
+        let mut stream = super::Html.stream(RenderConfig::default());
+        let mut out = Vec::new();
+        let groups = super::MAX_GROUPS_DRAWN + 5;
+        for n in 0..groups {
+            let mut d = (*sample.diagnostics[1]).clone();
+            d.message = format!("code \"X{n}\" is not snake_case");
+            stream.diagnostic(&d, &mut out).unwrap();
+        }
+        // The biggest group is drawn though it was seen last.
+        let mut big = (*sample.diagnostics[1]).clone();
+        big.message = "code \"BIG\" is not snake_case".into();
+        for _ in 0..10 {
+            stream.diagnostic(&big, &mut out).unwrap();
+        }
+        stream.end(&sample.summary, &[], &mut out).unwrap();
+        let page = String::from_utf8(out).unwrap();
+        assert_eq!(page.matches("<details").count(), super::MAX_GROUPS_DRAWN);
+        assert!(page.contains("code &quot;BIG&quot; is not snake_case"));
+        assert!(
+            page.contains("6 more groups with 6 findings are counted above"),
+            "{page}"
+        );
     }
 }
