@@ -32,7 +32,7 @@ impl Render for Html {
 
 /// Groups kept with their examples while the run goes on; later groups are only counted.
 const MAX_GROUPS_KEPT: usize = 10_000;
-/// Groups drawn: errors first, then the biggest, so the page stays quick to open.
+/// Groups drawn, the biggest, so the page stays quick to open.
 const MAX_GROUPS_DRAWN: usize = 1000;
 /// Examples drawn in full for each group.
 const EXAMPLES_PER_GROUP: usize = 3;
@@ -50,8 +50,8 @@ struct HtmlStream {
     counts: Counts,
     /// Every group seen, with its index in `drawn` when it is kept.
     groups: HashMap<u64, Option<usize>>,
-    /// Groups kept with their examples, in the order first seen; the first `MAX_GROUPS_DRAWN`
-    /// after sorting are drawn.
+    /// Groups kept with their examples, in the order first seen; the `MAX_GROUPS_DRAWN`
+    /// biggest are drawn.
     drawn: Vec<DrawnGroup>,
     /// Groups past `MAX_GROUPS_KEPT`, and their findings.
     undrawn_groups: usize,
@@ -317,7 +317,11 @@ impl HtmlStream {
     }
 
     fn findings(&mut self, page: &mut String) {
-        // Errors first, then the biggest groups; ties keep the order they were found in.
+        // The biggest groups are drawn; they are shown errors first, then by size. Sorts are
+        // stable: ties keep the order the groups were found in.
+        self.drawn
+            .sort_by_key(|g| (std::cmp::Reverse(g.count), std::cmp::Reverse(g.severity)));
+        let skipped = self.drawn.split_off(self.drawn.len().min(MAX_GROUPS_DRAWN));
         self.drawn.sort_by_key(|g| {
             (
                 std::cmp::Reverse(g.severity),
@@ -329,10 +333,9 @@ impl HtmlStream {
             return;
         }
         page.push_str("<section id=\"findings\">\n<h2>Findings</h2>\n");
-        for (index, group) in self.drawn.iter().take(MAX_GROUPS_DRAWN).enumerate() {
+        for (index, group) in self.drawn.iter().enumerate() {
             group_html(page, group, index < GROUPS_OPEN);
         }
-        let skipped = self.drawn.get(MAX_GROUPS_DRAWN..).unwrap_or_default();
         let groups = self.undrawn_groups + skipped.len();
         let findings = self.undrawn_findings + skipped.iter().map(|g| g.count).sum::<usize>();
         if groups > 0 {
