@@ -42,6 +42,8 @@ const LOCATIONS_PER_GROUP: usize = 20;
 const MAX_MATRIX_ROWS: usize = 200;
 /// Longest URL shown, in characters.
 const MAX_URL_CHARS: usize = 300;
+/// Longest message, help or label shown, in characters: a message may quote a captured value.
+const MAX_TEXT_CHARS: usize = 2000;
 /// Groups open when the page loads.
 const GROUPS_OPEN: usize = 3;
 
@@ -380,11 +382,15 @@ fn group_html(page: &mut String, group: &DrawnGroup, open: bool) {
 <span class=\"badge\">{} ×</span></summary>",
         if open { " open" } else { "" },
         group.rule,
-        html(&group.message),
+        html(&cut(&group.message, MAX_TEXT_CHARS)),
         group.count,
     );
     if let Some(help) = &group.help {
-        let _ = writeln!(page, "<p class=\"note\">help: {}</p>", html(help));
+        let _ = writeln!(
+            page,
+            "<p class=\"note\">help: {}</p>",
+            html(&cut(help, MAX_TEXT_CHARS))
+        );
     }
     for example in &group.examples {
         example_html(page, example);
@@ -434,7 +440,11 @@ fn example_html(page: &mut String, example: &Example) {
         page.push_str(&marked(excerpt));
         page.push_str("</code></pre>");
         if let Some(label) = &example.label {
-            let _ = write!(page, "<div class=\"label\">{}</div>", html(label));
+            let _ = write!(
+                page,
+                "<div class=\"label\">{}</div>",
+                html(&cut(label, MAX_TEXT_CHARS))
+            );
         }
     }
     page.push_str("</div>\n");
