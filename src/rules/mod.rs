@@ -32,7 +32,7 @@ mod unknown_status;
 
 pub use malformed_capture::MALFORMED_CAPTURE;
 
-/// Every rule, in the order of SPEC §3.
+/// Every rule, in the order of docs/rules.md.
 pub const RULES: &[&Rule] = &[
     &invalid_json::INVALID_JSON,
     &missing_error_body::MISSING_ERROR_BODY,
@@ -91,7 +91,7 @@ pub struct Rule {
     pub default_severity: Severity,
     /// One line, used in the rules table and SARIF's `shortDescription`.
     pub summary: &'static str,
-    /// True when the rule also looks at 2xx responses (the "2xx" mark of SPEC §3).
+    /// True when the rule also looks at 2xx responses ("2xx too" in docs/rules.md).
     pub checks_success: bool,
     pub docs: RuleDocs,
     /// `None` for `malformed-capture`, which loaders raise.
@@ -186,6 +186,9 @@ pub struct Finding {
     pub label: Option<Cow<'static, str>>,
     /// How to fix it, shown on a separate line.
     pub help: Option<Cow<'static, str>>,
+    /// What tells this finding apart from others of its rule at the same pointer (the
+    /// schema keyword that failed), for fingerprints.
+    pub keyword: Option<Cow<'static, str>>,
 }
 
 impl Finding {
@@ -196,6 +199,7 @@ impl Finding {
             anchor,
             label: None,
             help: None,
+            keyword: None,
         }
     }
 
@@ -206,6 +210,11 @@ impl Finding {
 
     pub fn help(mut self, help: impl Into<Cow<'static, str>>) -> Self {
         self.help = Some(help.into());
+        self
+    }
+
+    pub fn keyword(mut self, keyword: impl Into<Cow<'static, str>>) -> Self {
+        self.keyword = Some(keyword.into());
         self
     }
 }
