@@ -197,7 +197,7 @@ impl Sink for FileChecker<'_> {
                 request: request_info(response),
             });
         }
-        let facts = facts_for(response);
+        let facts = facts_for(response, &self.contract.profile.marker);
         let mut findings = std::mem::take(&mut self.findings);
         // Shared by every finding on this response, and built only if there is one.
         let mut request = None;

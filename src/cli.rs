@@ -48,6 +48,11 @@ pub struct ConfigArgs {
     #[arg(long, value_name = "PATH")]
     pub config: Option<PathBuf>,
 
+    /// Check against this error convention: errlint (default), problem-details (RFC 9457),
+    /// google (AIP-193) or jsonapi (JSON:API 1.1). Replaces `profile` from errlint.toml.
+    #[arg(long, value_name = "NAME")]
+    pub profile: Option<String>,
+
     /// Use this error schema instead of the configured or bundled one.
     #[arg(long, value_name = "PATH")]
     pub schema: Option<PathBuf>,

@@ -10,7 +10,8 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context as _, Result, anyhow, bail};
 use toml::{Table, Value};
 
-use crate::contract::ERROR_TYPES;
+use crate::contract::custom::CustomContract;
+use crate::contract::{ERROR_TYPES, PROFILES};
 use crate::docs::closest;
 use crate::rules::{self, Severity};
 
@@ -18,7 +19,9 @@ use crate::rules::{self, Severity};
 pub const FILE_NAME: &str = "errlint.toml";
 
 /// Top-level keys, for "did you mean".
-const TOP_KEYS: [&str; 7] = [
+const TOP_KEYS: [&str; 9] = [
+    "profile",
+    "contract",
     "schema",
     "documented-statuses",
     "urls",
@@ -51,6 +54,10 @@ pub struct Override {
 pub struct ConfigFile {
     /// Where the file is; relative paths in it are relative to its folder.
     pub path: PathBuf,
+    /// A bundled profile's name, checked against `PROFILES`.
+    pub profile: Option<String>,
+    /// `[contract]`: a custom error object.
+    pub contract: Option<CustomContract>,
     pub schema: Option<PathBuf>,
     pub documented_statuses: Option<Vec<u16>>,
     pub urls: Option<Vec<String>>,
@@ -102,6 +109,30 @@ pub fn parse(text: &str, path: &Path) -> Result<ConfigFile> {
     for (key, value) in &table {
         let at = |what: &str| anyhow!("{shown}: {key}: {what}");
         match key.as_str() {
+            "profile" => {
+                config.profile = Some(profile_name(value).map_err(|e| at(&e))?.to_string())
+            }
+            "contract" => {
+                let (contract, schema, types) =
+                    custom_contract(value).map_err(|e| anyhow!("{shown}: [contract] {e}"))?;
+                config.contract = Some(contract);
+                if !types.is_empty() {
+                    if table.contains_key("status-types") {
+                        bail!(
+                            "{shown}: [contract.status-types]: set the mapping once, in [status-types] or in [contract.status-types]"
+                        );
+                    }
+                    config.status_types = types;
+                }
+                if let Some(schema) = schema {
+                    if table.contains_key("schema") {
+                        bail!(
+                            "{shown}: [contract] schema: set the schema once, at the top level or in [contract]"
+                        );
+                    }
+                    config.schema = Some(schema);
+                }
+            }
             "schema" => {
                 config.schema = Some(PathBuf::from(
                     value
@@ -118,8 +149,16 @@ pub fn parse(text: &str, path: &Path) -> Result<ConfigFile> {
                 config.rules = rule_levels(value).map_err(|e| anyhow!("{shown}: [rules] {e}"))?
             }
             "status-types" => {
-                config.status_types =
-                    status_types(value).map_err(|e| anyhow!("{shown}: [status-types] {e}"))?
+                let types = table
+                    .get("contract")
+                    .and_then(|c| custom_contract(c).ok())
+                    .map(|(c, _, _)| c.types);
+                let allowed: Vec<&str> = match &types {
+                    Some(types) => types.iter().map(String::as_str).collect(),
+                    None => ERROR_TYPES.to_vec(),
+                };
+                config.status_types = status_types(value, &allowed)
+                    .map_err(|e| anyhow!("{shown}: [status-types] {e}"))?
             }
             "overrides" => {
                 config.overrides =
@@ -132,7 +171,132 @@ pub fn parse(text: &str, path: &Path) -> Result<ConfigFile> {
             ),
         }
     }
+    // A bundled profile other than errlint maps statuses by its own specification, and a
+    // [contract] is a profile of its own (docs/profiles.md).
+    if let Some(name) = config.profile.as_deref().filter(|name| *name != "errlint") {
+        if config.contract.is_some() {
+            bail!(
+                "{shown}: profile {name:?} and [contract] both describe the error object; keep one"
+            );
+        }
+        if !config.status_types.is_empty() {
+            bail!(
+                "{shown}: [status-types] applies to the errlint profile and to a [contract]; the {name} profile ties each status to its error fields itself"
+            );
+        }
+    }
     Ok(config)
+}
+
+/// A bundled profile's name (docs/profiles.md).
+pub fn profile_name(value: &Value) -> Result<&'static str, String> {
+    let names: Vec<&str> = PROFILES
+        .iter()
+        .map(|p| match &p.name {
+            std::borrow::Cow::Borrowed(name) => *name,
+            std::borrow::Cow::Owned(_) => "",
+        })
+        .collect();
+    let expected = || names.join(", ");
+    let name = value
+        .as_str()
+        .ok_or_else(|| format!("expected a profile name (a string): one of {}", expected()))?;
+    names.iter().copied().find(|n| *n == name).ok_or_else(|| {
+        format!(
+            "unknown profile {name:?}{}; expected one of {}",
+            did_you_mean(name, &names),
+            expected()
+        )
+    })
+}
+
+const CONTRACT_KEYS: [&str; 5] = [
+    "error-object",
+    "type-field",
+    "types",
+    "status-types",
+    "schema",
+];
+
+/// What `[contract]` holds: the custom error object, its schema when it names one, and its
+/// `[contract.status-types]`.
+type ContractKeys = (CustomContract, Option<PathBuf>, BTreeMap<StatusKey, String>);
+
+/// `[contract]`, validated key by key.
+fn custom_contract(value: &Value) -> Result<ContractKeys, String> {
+    let table = value
+        .as_table()
+        .ok_or("expected a table with error-object, type-field and types")?;
+    let mut contract = CustomContract::default();
+    let mut schema = None;
+    let mut type_field = None;
+    let mut types = None;
+    let mut mapping = None;
+    for (key, value) in table {
+        let at = |what: &str| format!("{key}: {what}");
+        match key.as_str() {
+            "error-object" => {
+                let pointer = value.as_str().ok_or_else(|| {
+                    at("expected a JSON Pointer (a string), e.g. \"/error\" or \"\"")
+                })?;
+                if !pointer.is_empty() && !pointer.starts_with('/') {
+                    return Err(at(&format!(
+                        "{pointer:?} is not a JSON Pointer; it starts with \"/\" (\"/{pointer}\"), or is \"\" for the body itself"
+                    )));
+                }
+                contract.error_object = pointer.to_string();
+            }
+            "type-field" => {
+                let field = value.as_str().filter(|f| !f.is_empty()).ok_or_else(|| {
+                    at("expected the name of a member of the error object, e.g. \"type\"")
+                })?;
+                type_field = Some(field.to_string());
+            }
+            "types" => {
+                let items = value
+                    .as_array()
+                    .filter(|items| !items.is_empty())
+                    .ok_or_else(|| {
+                        at("expected a non-empty list of the values the type field may take")
+                    })?;
+                let mut list = Vec::new();
+                for item in items {
+                    let item = item
+                        .as_str()
+                        .ok_or_else(|| at(&format!("{item} is not a string")))?;
+                    if list.iter().any(|t: &String| t == item) {
+                        return Err(at(&format!("{item:?} is listed twice")));
+                    }
+                    list.push(item.to_string());
+                }
+                types = Some(list);
+            }
+            "schema" => {
+                schema = Some(PathBuf::from(
+                    value
+                        .as_str()
+                        .ok_or_else(|| at("expected a path (a string)"))?,
+                ))
+            }
+            "status-types" => mapping = Some(value),
+            other => {
+                return Err(format!(
+                    "unknown key {other:?}{}; expected one of {}",
+                    did_you_mean(other, &CONTRACT_KEYS),
+                    CONTRACT_KEYS.join(", ")
+                ));
+            }
+        }
+    }
+    contract.type_field =
+        type_field.ok_or("needs type-field = \"…\", the member that names the error's type")?;
+    contract.types = types.ok_or("needs types = [\"…\"], the values the type field may take")?;
+    let allowed: Vec<&str> = contract.types.iter().map(String::as_str).collect();
+    let mapping = match mapping {
+        Some(value) => status_types(value, &allowed).map_err(|e| format!("status-types: {e}"))?,
+        None => BTreeMap::new(),
+    };
+    Ok((contract, schema, mapping))
 }
 
 fn did_you_mean(name: &str, candidates: &[&str]) -> String {
@@ -195,7 +359,7 @@ fn rule_levels(value: &Value) -> Result<BTreeMap<&'static str, Level>, String> {
     Ok(levels)
 }
 
-fn status_types(value: &Value) -> Result<BTreeMap<StatusKey, String>, String> {
+fn status_types(value: &Value, allowed: &[&str]) -> Result<BTreeMap<StatusKey, String>, String> {
     let table = value
         .as_table()
         .ok_or("expected a table of \"404\" = \"invalid_request\" or \"4xx\" = \"…\"")?;
@@ -204,11 +368,15 @@ fn status_types(value: &Value) -> Result<BTreeMap<StatusKey, String>, String> {
         let status = parse_status_key(key).ok_or_else(|| format!("bad status {key:?}; expected a code from 400 to 599 such as \"404\", or a class \"4xx\" or \"5xx\""))?;
         let kind = value
             .as_str()
-            .filter(|t| ERROR_TYPES.contains(t))
+            .filter(|t| allowed.contains(t))
             .ok_or_else(|| {
                 format!(
                     "{key}: bad type {value}; expected one of {}",
-                    ERROR_TYPES.map(|t| format!("{t:?}")).join(", ")
+                    allowed
+                        .iter()
+                        .map(|t| format!("{t:?}"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
                 )
             })?;
         types.insert(status, kind.to_string());
@@ -331,7 +499,7 @@ rules = { message-leaks-internals = "off" }
     fn mistakes_name_the_file_the_key_and_what_was_expected() {
         assert_eq!(
             error_of("documented-status = [200]"),
-            "errlint.toml: unknown key \"documented-status\" (did you mean \"documented-statuses\"?); expected one of schema, documented-statuses, urls, exclude, rules, status-types, overrides"
+            "errlint.toml: unknown key \"documented-status\" (did you mean \"documented-statuses\"?); expected one of profile, contract, schema, documented-statuses, urls, exclude, rules, status-types, overrides"
         );
         assert_eq!(
             error_of("[rules]\ncode-formt = \"error\""),
@@ -354,5 +522,63 @@ rules = { message-leaks-internals = "off" }
         assert!(error_of("[[overrides]]\nrules = {}").contains("needs paths"));
         assert!(error_of("schema = 3").contains("schema: expected a path"));
         assert!(error_of("= broken").starts_with("errlint.toml: not valid TOML"));
+    }
+
+    #[test]
+    fn profiles_and_custom_contracts_are_validated_like_every_key() {
+        let config = parse("profile = \"google\"", Path::new("errlint.toml")).unwrap();
+        assert_eq!(config.profile.as_deref(), Some("google"));
+        assert_eq!(
+            error_of("profile = \"gogle\""),
+            "errlint.toml: profile: unknown profile \"gogle\" (did you mean \"google\"?); expected one of errlint, problem-details, google, jsonapi"
+        );
+        assert!(error_of("profile = 3").contains("profile: expected a profile name"));
+        assert!(
+            error_of("profile = \"jsonapi\"\n[status-types]\n\"4xx\" = \"api\"")
+                .contains("[status-types] applies to the errlint profile")
+        );
+        let text = r#"
+[contract]
+error-object = "/error"
+type-field = "kind"
+types = ["client", "server"]
+
+[status-types]
+"4xx" = "client"
+"5xx" = "server"
+"#;
+        let config = parse(text, Path::new("errlint.toml")).unwrap();
+        let contract = config.contract.unwrap();
+        assert_eq!(contract.error_object, "/error");
+        assert_eq!(contract.types, ["client", "server"]);
+        assert_eq!(
+            config
+                .status_types
+                .get(&StatusKey::Class(4))
+                .map(String::as_str),
+            Some("client")
+        );
+        let nested = "[contract]\ntype-field = \"kind\"\ntypes = [\"a\"]\n[contract.status-types]\n\"404\" = \"a\"";
+        let config = parse(nested, Path::new("errlint.toml")).unwrap();
+        assert_eq!(config.status_types.len(), 1);
+        assert!(
+            error_of("[contract]\ntype-field = \"kind\"\ntypes = [\"a\"]\n[status-types]\n\"404\" = \"api\"")
+                .contains("404: bad type \"api\"; expected one of \"a\"")
+        );
+        assert_eq!(
+            error_of("[contract]\ntype-feild = \"kind\""),
+            "errlint.toml: [contract] unknown key \"type-feild\" (did you mean \"type-field\"?); expected one of error-object, type-field, types, status-types, schema"
+        );
+        assert!(error_of("[contract]\ntypes = [\"a\"]").contains("needs type-field"));
+        assert!(error_of("[contract]\ntype-field = \"t\"").contains("needs types"));
+        assert!(error_of("[contract]\ntype-field = \"t\"\ntypes = []").contains("non-empty list"));
+        assert!(
+            error_of("[contract]\nerror-object = \"error\"\ntype-field = \"t\"\ntypes = [\"a\"]")
+                .contains("is not a JSON Pointer")
+        );
+        assert!(
+            error_of("profile = \"google\"\n[contract]\ntype-field = \"t\"\ntypes = [\"a\"]")
+                .contains("both describe the error object")
+        );
     }
 }

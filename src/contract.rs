@@ -1,7 +1,18 @@
-//! The error contract in force: the schema, the documented statuses and the status → type map.
+//! The error contract in force: the profile (docs/profiles.md), the schema, the documented
+//! statuses and the status → type map.
 //!
 //! Built once before the first capture is read (docs/rules.md, overridable by configuration) and
 //! shared read-only by every rule on every thread.
+
+pub mod custom;
+pub mod profile;
+pub mod profiles {
+    //! One file per error convention, each a `Profile` constant.
+    pub mod errlint;
+    pub mod google;
+    pub mod jsonapi;
+    pub mod problem_details;
+}
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -9,7 +20,9 @@ use std::path::Path;
 use anyhow::{Context as _, Result, bail};
 use serde_json::Value;
 
-/// The bundled schema (docs/rules.md), compiled into the binary.
+pub use profile::{Profile, TypeTable};
+
+/// The bundled schema of the default profile (docs/rules.md), compiled into the binary.
 pub const BUNDLED_SCHEMA: &str = include_str!("../schemas/error.schema.json");
 
 /// The four values `type` may take.
@@ -56,32 +69,72 @@ impl StatusTypes {
     }
 }
 
+/// Every bundled profile, the default first (docs/profiles.md).
+pub const PROFILES: [&Profile; 4] = [
+    &profiles::errlint::PROFILE,
+    &profiles::problem_details::PROFILE,
+    &profiles::google::PROFILE,
+    &profiles::jsonapi::PROFILE,
+];
+
+/// A bundled profile by name.
+pub fn find_profile(name: &str) -> Option<&'static Profile> {
+    PROFILES.iter().copied().find(|p| p.name == name)
+}
+
 /// Everything the rules measure a response against.
 pub struct Contract {
     pub schema: jsonschema::Validator,
     pub documented_statuses: Vec<u16>,
     pub status_types: StatusTypes,
+    /// Where the error object is and how it agrees with the status.
+    pub profile: Profile,
+    /// The values the profile's type field may take (`status-type-mismatch` compares only these).
+    pub types: Vec<String>,
 }
 
 impl Contract {
     /// The default profile with the given schema document.
     pub fn with_schema(schema: &Value) -> Result<Self> {
-        let schema = jsonschema::draft202012::new(schema)
-            .map_err(|e| anyhow::anyhow!("{e}"))
-            .context("the error schema does not compile")?;
+        let mut contract = Self::for_profile(profiles::errlint::PROFILE)?;
+        contract.schema = compile(schema)?;
+        Ok(contract)
+    }
+
+    /// A profile with its bundled schema, the default documented statuses, and the default
+    /// status → type mapping where the profile maps types.
+    pub fn for_profile(profile: Profile) -> Result<Self> {
+        let document: Value = serde_json::from_str(&profile.schema)
+            .with_context(|| format!("the {} profile's schema is not JSON", profile.name))?;
         Ok(Self {
-            schema,
+            schema: compile(&document)?,
             documented_statuses: DEFAULT_DOCUMENTED_STATUSES.to_vec(),
             status_types: StatusTypes::default(),
+            profile,
+            types: ERROR_TYPES.map(str::to_string).to_vec(),
         })
     }
 
     /// The default profile with the bundled schema.
     pub fn bundled() -> Result<Self> {
-        let schema: Value =
-            serde_json::from_str(BUNDLED_SCHEMA).context("the bundled schema is not JSON")?;
-        Self::with_schema(&schema)
+        Self::for_profile(profiles::errlint::PROFILE)
     }
+}
+
+impl TypeTable for Contract {
+    fn required(&self, code: u16) -> Option<&str> {
+        self.status_types.required(code)
+    }
+
+    fn is_known(&self, value: &str) -> bool {
+        self.types.iter().any(|t| t == value)
+    }
+}
+
+fn compile(schema: &Value) -> Result<jsonschema::Validator> {
+    jsonschema::draft202012::new(schema)
+        .map_err(|e| anyhow::anyhow!("{e}"))
+        .context("the error schema does not compile")
 }
 
 /// Compiles a schema file. Its `$ref`s may point only to files in the same folder: anything

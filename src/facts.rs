@@ -7,15 +7,16 @@ use crate::response::{Response, is_json_media_type};
 use crate::rules::{BodyState, Facts};
 use crate::text::{offset_of, strip_position};
 
-/// Parses a body once and classifies it for the rules.
-pub fn facts_for<'r, 'a>(response: &'r Response<'a>) -> Facts<'r, 'a> {
+/// Parses a body once and classifies it for the rules. `marker` is the quoted member name
+/// that every error body of the contract's profile holds (`"message"`, `"errors"`).
+pub fn facts_for<'r, 'a>(response: &'r Response<'a>, marker: &str) -> Facts<'r, 'a> {
     Facts {
         response,
-        body: body_state(response),
+        body: body_state(response, marker.as_bytes()),
     }
 }
 
-fn body_state(response: &Response<'_>) -> BodyState {
+fn body_state(response: &Response<'_>, marker: &[u8]) -> BodyState {
     let Some(body) = &response.body else {
         return BodyState::NotCaptured;
     };
@@ -28,13 +29,14 @@ fn body_state(response: &Response<'_>) -> BodyState {
         .unwrap_or(&body.bytes);
     let bom = body.bytes.len() - bytes.len();
     // Most success bodies only need to be valid: checking that without building a tree is
-    // several times cheaper. A body that mentions "message" may be an error object under a
-    // 2xx (error-body-on-success), so it gets the full parse.
+    // several times cheaper. A body that mentions the profile's marker (`"message"` for the
+    // default profile) may be an error object under a 2xx (error-body-on-success), so it gets
+    // the full parse.
     let success = response
         .status
         .valid_code()
         .is_some_and(|c| (200..300).contains(&c));
-    let parsed = if success && memchr::memmem::find(bytes, b"\"message\"").is_none() {
+    let parsed = if success && memchr::memmem::find(bytes, marker).is_none() {
         serde_json::from_slice::<serde::de::IgnoredAny>(bytes).map(|_| BodyState::ValidJson)
     } else {
         serde_json::from_slice(bytes).map(BodyState::Json)

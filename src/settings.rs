@@ -14,6 +14,8 @@ use globset::GlobSetBuilder;
 use crate::capture::LoadOptions;
 use crate::cli::{CheckArgs, ColorChoice, ConfigArgs, OutputFormat};
 use crate::config::{self, ConfigFile, Level, StatusKey};
+use crate::contract::custom::CustomContract;
+use crate::contract::profile::{Agreement, ErrorObjects};
 use crate::contract::{self, Contract, DEFAULT_DOCUMENTED_STATUSES, StatusTypes};
 use crate::paths::{PathGlobs, absolute};
 use crate::rule_set::RuleSet;
@@ -40,6 +42,9 @@ impl std::fmt::Display for Source {
 /// The configuration in force, with provenance, before output concerns.
 pub struct Resolved {
     pub config_file: Option<PathBuf>,
+    /// The bundled profile's name (`errlint` under a `[contract]`).
+    pub profile: (String, Source),
+    pub contract: Option<CustomContract>,
     pub schema: (Option<PathBuf>, Source),
     pub documented_statuses: (Vec<u16>, Source),
     pub urls: (Vec<String>, Source),
@@ -63,6 +68,20 @@ impl Resolved {
             None => config::discover(Path::new(".")),
         };
         let file = path.as_deref().map(config::load).transpose()?;
+        if let Some(name) = &args.profile {
+            config::profile_name(&toml::Value::String(name.clone()))
+                .map_err(|e| anyhow::anyhow!("--profile: {e}"))?;
+            if name != "errlint" && file.as_ref().is_some_and(|f| f.contract.is_some()) {
+                anyhow::bail!(
+                    "--profile {name}: the configuration's [contract] describes the error object itself; use one or the other"
+                );
+            }
+            if name != "errlint" && file.as_ref().is_some_and(|f| !f.status_types.is_empty()) {
+                anyhow::bail!(
+                    "--profile {name}: the configuration's [status-types] applies to the errlint profile; the {name} profile ties each status to its error fields itself"
+                );
+            }
+        }
         Ok(Self::new(file, args))
     }
 
@@ -119,7 +138,21 @@ impl Resolved {
         for (name, level) in file_ref.map(|f| f.rules.clone()).unwrap_or_default() {
             rules.insert(name, (level, from_file.clone()));
         }
-        let mut status_types = StatusTypes::default();
+        let profile = match (&args.profile, file_ref.and_then(|f| f.profile.clone())) {
+            (Some(name), _) => (name.clone(), Source::Flag("--profile")),
+            (None, Some(name)) => (name, from_file.clone()),
+            (None, None) => ("errlint".to_string(), Source::Default),
+        };
+        let contract = file_ref.and_then(|f| f.contract.clone());
+        // A custom contract's types are its own: the default mapping names none of them.
+        let mut status_types = if contract.is_some() {
+            StatusTypes {
+                exact: BTreeMap::new(),
+                classes: BTreeMap::new(),
+            }
+        } else {
+            StatusTypes::default()
+        };
         let mut types_source = Source::Default;
         for (key, kind) in file_ref.map(|f| f.status_types.clone()).unwrap_or_default() {
             types_source = from_file.clone();
@@ -130,6 +163,8 @@ impl Resolved {
         }
         Self {
             config_file: file.as_ref().map(|f| f.path.clone()),
+            profile,
+            contract,
             schema,
             documented_statuses: documented,
             urls,
@@ -144,15 +179,15 @@ impl Resolved {
 
     /// Compiles the schema and globs into the rule set, load options and excludes.
     pub fn compile(&self) -> Result<(RuleSet, LoadOptions, Option<PathGlobs>)> {
-        let schema = match &self.schema.0 {
-            Some(path) => contract::load_schema(path)?,
-            None => Contract::bundled()?.schema,
-        };
-        let contract = Contract {
-            schema,
-            documented_statuses: self.documented_statuses.0.clone(),
-            status_types: self.status_types.0.clone(),
-        };
+        let mut contract = Contract::for_profile(self.profile())?;
+        if let Some(path) = &self.schema.0 {
+            contract.schema = contract::load_schema(path)?;
+        }
+        contract.documented_statuses = self.documented_statuses.0.clone();
+        contract.status_types = self.status_types.0.clone();
+        if let Some(custom) = &self.contract {
+            contract.types = custom.types.clone();
+        }
         let levels = self
             .rules
             .iter()
@@ -210,6 +245,24 @@ impl Resolved {
         ))
     }
 
+    /// The profile in force: the `[contract]`'s, else the bundled one named.
+    pub fn profile(&self) -> contract::Profile {
+        match &self.contract {
+            Some(custom) => custom.profile(),
+            None => contract::find_profile(&self.profile.0)
+                .unwrap_or(&contract::profiles::errlint::PROFILE)
+                .clone(),
+        }
+    }
+
+    /// Whether `[status-types]` means anything under the profile in force.
+    fn maps_types(&self) -> bool {
+        self.profile()
+            .agreement
+            .iter()
+            .any(|a| matches!(a, Agreement::TypeForStatus { .. }))
+    }
+
     /// The text `errlint config` prints: TOML with the source of each value as a comment.
     pub fn describe(&self) -> String {
         let mut out = String::new();
@@ -226,6 +279,23 @@ impl Resolved {
             || "\"(bundled)\"".to_string(),
             |p| format!("{:?}", p.display().to_string()),
         );
+        let profile = self.profile();
+        let profile_name = if self.contract.is_some() {
+            "\"custom\"".to_string()
+        } else {
+            format!("{:?}", self.profile.0)
+        };
+        let profile_source = match (&self.contract, &self.config_file) {
+            (Some(_), Some(path)) => Source::File(path.clone()),
+            _ => self.profile.1.clone(),
+        };
+        line(&mut out, "profile", profile_name, &profile_source);
+        describe_contract(&mut out, &profile);
+        let schema = if self.schema.0.is_none() && profile.name != "errlint" {
+            format!("\"(bundled: {})\"", profile.name)
+        } else {
+            schema
+        };
         line(&mut out, "schema", schema, &self.schema.1);
         line(
             &mut out,
@@ -256,6 +326,27 @@ impl Resolved {
                 line(&mut out, rule.name, level.to_string(), source);
             }
         }
+        if let Some(custom) = &self.contract {
+            let source = Source::File(self.config_file.clone().unwrap_or_default());
+            out.push_str("\n[contract]\n");
+            line(
+                &mut out,
+                "error-object",
+                format!("{:?}", custom.error_object),
+                &source,
+            );
+            line(
+                &mut out,
+                "type-field",
+                format!("{:?}", custom.type_field),
+                &source,
+            );
+            line(&mut out, "types", format!("{:?}", custom.types), &source);
+        }
+        if !self.maps_types() {
+            out.push_str(&self.describe_overrides());
+            return out;
+        }
         out.push_str("\n[status-types]\n");
         let types = &self.status_types.0;
         for (code, kind) in &types.exact {
@@ -274,6 +365,12 @@ impl Resolved {
                 &self.status_types.1,
             );
         }
+        out.push_str(&self.describe_overrides());
+        out
+    }
+
+    fn describe_overrides(&self) -> String {
+        let mut out = String::new();
         for o in &self.overrides {
             out.push_str("\n[[overrides]]\n");
             let _ = writeln!(out, "paths = {:?}", o.paths);
@@ -288,6 +385,61 @@ impl Resolved {
         }
         out
     }
+}
+
+/// The contract a profile describes, as comments under `profile = …` in `errlint config`.
+fn describe_contract(out: &mut String, profile: &contract::Profile) {
+    let _ = writeln!(out, "#   {} ({})", profile.title, profile.reference);
+    let objects = match &profile.error_objects {
+        ErrorObjects::One(at) if at.is_empty() => "the body".to_string(),
+        ErrorObjects::One(at) => format!("the object at {at}"),
+        ErrorObjects::Each(at) => format!("each object of the array at {at}"),
+    };
+    let _ = writeln!(out, "#   error object: {objects}");
+    for agreement in profile.agreement.iter() {
+        let text = match agreement {
+            Agreement::TypeForStatus { field } => {
+                format!(
+                    "{} is the type [status-types] requires",
+                    field.trim_start_matches('/')
+                )
+            }
+            Agreement::EqualsStatus {
+                field,
+                general_class,
+                ..
+            } => format!(
+                "{}, when present, equals the HTTP status{}",
+                field.trim_start_matches('/'),
+                if *general_class {
+                    " (or the status is the general class of differing ones)"
+                } else {
+                    ""
+                }
+            ),
+            Agreement::NameForStatus { field, names } => format!(
+                "{} is a name standing for the HTTP status ({} names)",
+                field.trim_start_matches('/'),
+                names.len()
+            ),
+        };
+        let _ = writeln!(out, "#   status agreement: {text}");
+    }
+    let media = profile.media_type.unwrap_or("any JSON media type");
+    let _ = writeln!(out, "#   error content type: {media}");
+    let field = |f: Option<&str>| {
+        f.map_or_else(
+            || "(none: rule skipped)".to_string(),
+            |f| f.trim_start_matches('/').replace('/', "."),
+        )
+    };
+    let _ = writeln!(
+        out,
+        "#   fields read: code-format {}, param-format {}, message-leaks-internals {}",
+        field(profile.code),
+        field(profile.param),
+        field(profile.message)
+    );
 }
 
 /// The resolved settings of one `errlint check`.

@@ -1,8 +1,6 @@
 //! `code-format`: `code` is not snake_case.
 
-use serde_json::Value;
-
-use super::{Anchor, Facts, Finding, Rule, RuleDocs, Severity, quote};
+use super::{Anchor, Facts, Finding, Rule, RuleDocs, Severity, field_name, quote};
 use crate::contract::Contract;
 
 pub const CODE_FORMAT: Rule = Rule {
@@ -22,16 +20,16 @@ exactly and lets the documentation list them.",
     check: Some(check),
 };
 
-fn check(facts: &Facts<'_, '_>, _: &Contract, out: &mut Vec<Finding>) {
-    let Some(Value::String(code)) = facts.error_object().and_then(|o| o.get("code")) else {
-        return;
-    };
-    if !is_snake_case(code) {
+fn check(facts: &Facts<'_, '_>, contract: &Contract, out: &mut Vec<Finding>) {
+    for (at, code) in facts.error_strings(contract, contract.profile.code) {
+        if is_snake_case(code) {
+            continue;
+        }
         out.push(
             Finding::new(
                 &CODE_FORMAT,
-                format!("code {} is not snake_case", quote(code)),
-                Anchor::Pointer("/code".into()),
+                format!("{} {} is not snake_case", field_name(&at), quote(code)),
+                Anchor::Pointer(at.into()),
             )
             .label("not snake_case")
             .help(format!("spell it {}", quote(&suggest(code)))),
@@ -126,5 +124,23 @@ mod tests {
         assert!(run(&CODE_FORMAT, &response(400, r#"{"code":"missing_param"}"#)).is_empty());
         assert!(run(&CODE_FORMAT, &response(400, r#"{"code":42}"#)).is_empty());
         assert!(run(&CODE_FORMAT, &response(200, r#"{"code":"Bad"}"#)).is_empty());
+    }
+
+    #[test]
+    fn reads_each_jsonapi_code_and_skips_profiles_without_one() {
+        use crate::rules::testing::run_profile;
+        let body = r#"{"errors":[{"code":"ok_code"},{"code":"Bad-Code"}]}"#;
+        assert_eq!(
+            summary(&run_profile(&CODE_FORMAT, "jsonapi", &response(422, body))),
+            vec![(
+                "/errors/1/code".into(),
+                "errors[1].code \"Bad-Code\" is not snake_case".into()
+            )]
+        );
+        // Google's error.code is the HTTP status and problem details have no code field.
+        let google = r#"{"error":{"code":404,"message":"m","status":"NOT_FOUND"}}"#;
+        assert!(run_profile(&CODE_FORMAT, "google", &response(404, google)).is_empty());
+        let problem = r#"{"title":"x","code":"Bad-Code"}"#;
+        assert!(run_profile(&CODE_FORMAT, "problem-details", &response(400, problem)).is_empty());
     }
 }

@@ -2,8 +2,9 @@
 
 use serde_json::Value;
 
-use super::{Anchor, Facts, Finding, Rule, RuleDocs, Severity};
-use crate::contract::{Contract, ERROR_TYPES};
+use super::{Anchor, BodyState, Facts, Finding, Rule, RuleDocs, Severity, field_name};
+use crate::contract::profile::{Expect, field_of};
+use crate::contract::{Contract, TypeTable as _};
 
 pub const ERROR_BODY_ON_SUCCESS: Rule = Rule {
     name: "error-body-on-success",
@@ -21,30 +22,68 @@ of the four error types and a string `message`: an error sent with a success sta
     check: Some(check),
 };
 
-fn check(facts: &Facts<'_, '_>, _: &Contract, out: &mut Vec<Finding>) {
+fn check(facts: &Facts<'_, '_>, contract: &Contract, out: &mut Vec<Finding>) {
     if !facts.is_success() {
         return;
     }
-    let Some(object) = facts.json_object() else {
+    let BodyState::Json(body) = &facts.body else {
         return;
     };
-    let (Some(Value::String(kind)), Some(Value::String(_))) =
-        (object.get("type"), object.get("message"))
-    else {
+    let profile = &contract.profile;
+    // The first of the profile's error objects that has every field of its signature.
+    let found = profile.error_objects(body).into_iter().find(|(_, object)| {
+        profile
+            .signature
+            .iter()
+            .all(|(field, expect)| match (field_of(object, field), expect) {
+                (Some(Value::String(s)), Expect::KnownType) => contract.is_known(s),
+                (Some(Value::String(_)), Expect::Text) => true,
+                (Some(Value::Number(n)), Expect::ErrorStatus) => {
+                    n.as_u64().is_some_and(|n| (400..600).contains(&n))
+                }
+                _ => false,
+            })
+    });
+    let Some((at, object)) = found else {
         return;
     };
-    if ERROR_TYPES.contains(&kind.as_str()) {
-        let status = facts.code().unwrap_or_default();
-        out.push(
-            Finding::new(
-                &ERROR_BODY_ON_SUCCESS,
-                format!("status {status} response carries an error body of type {kind:?}"),
-                Anchor::Pointer("/type".into()),
+    let status = facts.code().unwrap_or_default();
+    let (message, pointer) = match profile.signature.first() {
+        Some((field, Expect::KnownType)) => {
+            let pointer = format!("{at}{field}");
+            let kind = field_of(object, field)
+                .and_then(Value::as_str)
+                .unwrap_or_default();
+            let name = field_name(&pointer);
+            (
+                format!("status {status} response carries an error body of {name} {kind:?}"),
+                pointer,
             )
-            .label("an error type on a success status")
-            .help("send errors with a 4xx or 5xx status"),
-        );
-    }
+        }
+        Some((field, _)) => (
+            format!(
+                "status {status} response carries an error body ({})",
+                profile.title
+            ),
+            format!("{at}{field}"),
+        ),
+        None => (
+            format!(
+                "status {status} response carries an error body ({})",
+                profile.title
+            ),
+            at,
+        ),
+    };
+    out.push(
+        Finding::new(
+            &ERROR_BODY_ON_SUCCESS,
+            message,
+            Anchor::Pointer(pointer.into()),
+        )
+        .label("an error on a success status")
+        .help("send errors with a 4xx or 5xx status"),
+    );
 }
 
 #[cfg(test)]
@@ -81,5 +120,46 @@ mod tests {
             )
             .is_empty()
         );
+    }
+
+    #[test]
+    fn finds_each_profile_error_object_under_200() {
+        use crate::rules::testing::run_profile;
+        let cases = [
+            (
+                "problem-details",
+                r#"{"title":"Not Found","status":404}"#,
+                "/status",
+            ),
+            (
+                "google",
+                r#"{"error":{"code":404,"message":"m","status":"NOT_FOUND"}}"#,
+                "/error/code",
+            ),
+            ("jsonapi", r#"{"errors":[{"status":"404"}]}"#, "/errors/0"),
+        ];
+        for (profile, body, pointer) in cases {
+            let found = summary(&run_profile(
+                &ERROR_BODY_ON_SUCCESS,
+                profile,
+                &response(200, body),
+            ));
+            assert_eq!(found.len(), 1, "{profile}");
+            assert_eq!(found[0].0, pointer, "{profile}");
+        }
+        // Resources that merely share a member name pass.
+        for (profile, body) in [
+            (
+                "problem-details",
+                r#"{"title":"A post","status":"published"}"#,
+            ),
+            ("google", r#"{"error":null,"message":"ok"}"#),
+            ("jsonapi", r#"{"data":{"id":"1"},"errors":[]}"#),
+        ] {
+            assert!(
+                run_profile(&ERROR_BODY_ON_SUCCESS, profile, &response(200, body)).is_empty(),
+                "{profile}"
+            );
+        }
     }
 }

@@ -21,14 +21,40 @@ text/html or text/plain, the error object reaches the caller as a string, not an
     check: Some(check),
 };
 
-fn check(facts: &Facts<'_, '_>, _: &Contract, out: &mut Vec<Finding>) {
+fn check(facts: &Facts<'_, '_>, contract: &Contract, out: &mut Vec<Finding>) {
     if !facts.is_error() || !matches!(facts.body, BodyState::Json(_)) {
         return;
     }
     let Some(headers) = &facts.response.headers else {
         return;
     };
-    let message = match headers.get("content-type").map(str::trim) {
+    let content_type = headers.get("content-type").map(str::trim);
+    if let Some(required) = contract.profile.media_type {
+        // A profile with its own media type (RFC 9457 §3, JSON:API "Content Negotiation").
+        let essence = content_type
+            .and_then(|ct| ct.split(';').next())
+            .map(|ct| ct.trim().to_ascii_lowercase());
+        if essence.as_deref() == Some(required) {
+            return;
+        }
+        let served = match content_type.and_then(media_type_for_display) {
+            Some(media_type) => format!("served as {}", quote(&media_type)),
+            None if content_type.is_some_and(|ct| !ct.is_empty()) => {
+                "served with another Content-Type".to_string()
+            }
+            None => "served without a Content-Type".to_string(),
+        };
+        out.push(
+            Finding::new(
+                &ERROR_CONTENT_TYPE,
+                format!("{} is {served}, not {required:?}", contract.profile.title),
+                Anchor::Response,
+            )
+            .help(format!("serve error bodies with Content-Type: {required}")),
+        );
+        return;
+    }
+    let message = match content_type {
         Some(ct) if is_json_media_type(ct) => return,
         Some(ct) if !ct.is_empty() => match media_type_for_display(ct) {
             Some(media_type) => format!("JSON error body is served as {}", quote(&media_type)),
@@ -84,5 +110,55 @@ mod tests {
         let mut bare = with_content_type(Some("text/plain"));
         bare.headers = None;
         assert!(run(&ERROR_CONTENT_TYPE, &bare).is_empty());
+    }
+
+    #[test]
+    fn profiles_with_their_own_media_type_require_it() {
+        use crate::rules::testing::run_profile;
+        let served = |ct: &'static str| {
+            let mut r = response(404, r#"{"title":"Not Found"}"#);
+            r.headers = Some(Headers(vec![(
+                Cow::Borrowed("Content-Type"),
+                Cow::Borrowed(ct),
+            )]));
+            r
+        };
+        assert_eq!(
+            run_profile(
+                &ERROR_CONTENT_TYPE,
+                "problem-details",
+                &served("application/json")
+            )[0]
+            .message,
+            "RFC 9457 problem details is served as \"application/json\", not \"application/problem+json\""
+        );
+        assert!(
+            run_profile(
+                &ERROR_CONTENT_TYPE,
+                "problem-details",
+                &served("Application/Problem+JSON; charset=utf-8")
+            )
+            .is_empty()
+        );
+        assert!(
+            run_profile(
+                &ERROR_CONTENT_TYPE,
+                "jsonapi",
+                &served("application/vnd.api+json")
+            )
+            .is_empty()
+        );
+        assert_eq!(
+            run_profile(&ERROR_CONTENT_TYPE, "jsonapi", &served("application/json")).len(),
+            1
+        );
+        assert!(
+            run_profile(
+                &ERROR_CONTENT_TYPE,
+                "google",
+                &served("application/json; charset=UTF-8")
+            )
+            .is_empty()
+        );
     }
 }

@@ -2,11 +2,9 @@
 
 use std::sync::LazyLock;
 
-use regex::{Regex, RegexSet};
-use serde_json::Value;
-
-use super::{Anchor, Facts, Finding, Rule, RuleDocs, Severity, quote};
+use super::{Anchor, Facts, Finding, Rule, RuleDocs, Severity, field_name, quote};
 use crate::contract::Contract;
+use regex::{Regex, RegexSet};
 
 pub const MESSAGE_LEAKS_INTERNALS: Rule = Rule {
     name: "message-leaks-internals",
@@ -56,19 +54,20 @@ static PATTERNS: LazyLock<Vec<(&'static str, Regex)>> = LazyLock::new(|| {
         .collect()
 });
 
-fn check(facts: &Facts<'_, '_>, _: &Contract, out: &mut Vec<Finding>) {
-    let Some(Value::String(message)) = facts.error_object().and_then(|o| o.get("message")) else {
-        return;
-    };
-    if let Some((kind, excerpt)) = find_internals(message) {
+fn check(facts: &Facts<'_, '_>, contract: &Contract, out: &mut Vec<Finding>) {
+    for (at, message) in facts.error_strings(contract, contract.profile.message) {
+        let Some((kind, excerpt)) = find_internals(message) else {
+            continue;
+        };
         out.push(
             Finding::new(
                 &MESSAGE_LEAKS_INTERNALS,
                 format!(
-                    "message reveals internals: {kind} ({})",
+                    "{} reveals internals: {kind} ({})",
+                    field_name(&at),
                     quote(excerpt.trim())
                 ),
-                Anchor::Pointer("/message".into()),
+                Anchor::Pointer(at.into()),
             )
             .label(format!("{kind} in a user-facing message"))
             .help("say what went wrong in plain words; log the detail on the server"),
@@ -161,5 +160,53 @@ mod tests {
             "message reveals internals: an exception class (\"NullPointerException\")"
         );
         assert!(run(&MESSAGE_LEAKS_INTERNALS, &response(200, body)).is_empty());
+    }
+
+    #[test]
+    fn reads_the_profile_message_field() {
+        use crate::rules::testing::{run_profile, summary};
+        let problem = r#"{"title":"Server Error","detail":"KeyError: 'customer'"}"#;
+        assert_eq!(
+            summary(&run_profile(
+                &MESSAGE_LEAKS_INTERNALS,
+                "problem-details",
+                &response(500, problem)
+            )),
+            vec![(
+                "/detail".into(),
+                "detail reveals internals: an exception class (\"KeyError:\")".into()
+            )]
+        );
+        let google =
+            r#"{"error":{"code":500,"message":"goroutine 7 [running]:","status":"INTERNAL"}}"#;
+        assert_eq!(
+            summary(&run_profile(
+                &MESSAGE_LEAKS_INTERNALS,
+                "google",
+                &response(500, google)
+            ))[0]
+                .0,
+            "/error/message"
+        );
+        let jsonapi = r#"{"errors":[{"detail":"fine"},{"detail":"ORA-00942: table or view does not exist"}]}"#;
+        assert_eq!(
+            summary(&run_profile(
+                &MESSAGE_LEAKS_INTERNALS,
+                "jsonapi",
+                &response(500, jsonapi)
+            ))[0]
+                .0,
+            "/errors/1/detail"
+        );
+        // The default profile's `message` member means nothing to problem details.
+        let other = r#"{"title":"x","message":"KeyError: 'customer'"}"#;
+        assert!(
+            run_profile(
+                &MESSAGE_LEAKS_INTERNALS,
+                "problem-details",
+                &response(500, other)
+            )
+            .is_empty()
+        );
     }
 }

@@ -12,6 +12,8 @@ use std::fmt;
 use serde_json::Value;
 
 use crate::contract::Contract;
+pub use crate::contract::profile::display as field_name;
+use crate::contract::profile::field_of;
 use crate::response::Response;
 pub use crate::text::{quote, redact_quoted, strip_position};
 
@@ -152,13 +154,35 @@ impl Facts<'_, '_> {
         }
     }
 
-    /// The object of a 4xx/5xx JSON body: what the body rules look at.
-    pub fn error_object(&self) -> Option<&serde_json::Map<String, Value>> {
-        if self.is_error() {
-            self.json_object()
-        } else {
-            None
+    /// The error objects of a 4xx/5xx JSON body, where the contract's profile says they are,
+    /// each with its JSON Pointer into the body: what the body rules look at.
+    pub fn error_objects<'s>(
+        &'s self,
+        contract: &Contract,
+    ) -> Vec<(String, &'s serde_json::Map<String, Value>)> {
+        match &self.body {
+            BodyState::Json(body) if self.is_error() => contract.profile.error_objects(body),
+            _ => Vec::new(),
         }
+    }
+
+    /// Each string the profile's field (`code`, `param`, `message`) holds in the error objects,
+    /// with its JSON Pointer into the body. Empty when the profile has no such field.
+    pub fn error_strings<'s>(
+        &'s self,
+        contract: &Contract,
+        field: Option<&str>,
+    ) -> Vec<(String, &'s str)> {
+        let Some(field) = field else {
+            return Vec::new();
+        };
+        self.error_objects(contract)
+            .into_iter()
+            .filter_map(|(at, object)| match field_of(object, field) {
+                Some(Value::String(s)) => Some((format!("{at}{field}"), s.as_str())),
+                _ => None,
+            })
+            .collect()
     }
 }
 
@@ -267,11 +291,30 @@ pub(crate) mod testing {
 
     /// Runs one rule on a response with the default contract.
     pub fn run(rule: &'static Rule, response: &Response<'_>) -> Vec<Finding> {
-        let contract = Contract::default();
-        let facts = facts_for(response);
+        run_with(rule, response, &Contract::default())
+    }
+
+    /// Runs one rule on a response with a bundled profile's contract.
+    pub fn run_profile(
+        rule: &'static Rule,
+        profile: &str,
+        response: &Response<'_>,
+    ) -> Vec<Finding> {
+        let profile = crate::contract::find_profile(profile).expect("a bundled profile");
+        let contract = Contract::for_profile(profile.clone()).expect("compiles");
+        run_with(rule, response, &contract)
+    }
+
+    /// Runs one rule on a response with the given contract.
+    pub fn run_with(
+        rule: &'static Rule,
+        response: &Response<'_>,
+        contract: &Contract,
+    ) -> Vec<Finding> {
+        let facts = facts_for(response, &contract.profile.marker);
         let mut findings = Vec::new();
         if let Some(check) = rule.check {
-            check(&facts, &contract, &mut findings);
+            check(&facts, contract, &mut findings);
         }
         findings
     }

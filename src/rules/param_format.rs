@@ -1,8 +1,6 @@
 //! `param-format`: `param` is not a dotted path.
 
-use serde_json::Value;
-
-use super::{Anchor, Facts, Finding, Rule, RuleDocs, Severity, quote};
+use super::{Anchor, Facts, Finding, Rule, RuleDocs, Severity, field_name, quote};
 use crate::contract::Contract;
 
 pub const PARAM_FORMAT: Rule = Rule {
@@ -23,16 +21,16 @@ Pointers or spaces cannot be mapped back to a form field.",
     check: Some(check),
 };
 
-fn check(facts: &Facts<'_, '_>, _: &Contract, out: &mut Vec<Finding>) {
-    let Some(Value::String(param)) = facts.error_object().and_then(|o| o.get("param")) else {
-        return;
-    };
-    if !is_dotted_path(param) {
+fn check(facts: &Facts<'_, '_>, contract: &Contract, out: &mut Vec<Finding>) {
+    for (at, param) in facts.error_strings(contract, contract.profile.param) {
+        if is_dotted_path(param) {
+            continue;
+        }
         out.push(
             Finding::new(
                 &PARAM_FORMAT,
-                format!("param {} is not a dotted path", quote(param)),
-                Anchor::Pointer("/param".into()),
+                format!("{} {} is not a dotted path", field_name(&at), quote(param)),
+                Anchor::Pointer(at.into()),
             )
             .label("not a dotted path")
             .help(
@@ -130,5 +128,22 @@ mod tests {
         assert!(run(&PARAM_FORMAT, &response(400, r#"{"param":null}"#)).is_empty());
         assert!(run(&PARAM_FORMAT, &response(400, r#"{"param":3}"#)).is_empty());
         assert!(run(&PARAM_FORMAT, &response(400, r#"{"param":"customer.id"}"#)).is_empty());
+    }
+
+    #[test]
+    fn reads_jsonapi_source_parameter() {
+        use crate::rules::testing::run_profile;
+        let body =
+            r#"{"errors":[{"source":{"parameter":"sort by"}},{"source":{"parameter":"include"}}]}"#;
+        assert_eq!(
+            summary(&run_profile(&PARAM_FORMAT, "jsonapi", &response(400, body))),
+            vec![(
+                "/errors/0/source/parameter".into(),
+                "errors[0].source.parameter \"sort by\" is not a dotted path".into()
+            )]
+        );
+        let google =
+            r#"{"error":{"code":400,"message":"m","status":"INVALID_ARGUMENT","param":"a b"}}"#;
+        assert!(run_profile(&PARAM_FORMAT, "google", &response(400, google)).is_empty());
     }
 }

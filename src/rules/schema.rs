@@ -40,7 +40,7 @@ fn check(facts: &Facts<'_, '_>, contract: &Contract, out: &mut Vec<Finding>) {
                 Anchor::Pointer(String::new().into()),
             )
             .label("expected an object")
-            .help("send an object with type, code, message and param"),
+            .help(contract.profile.shape_hint),
         );
         return;
     }
@@ -50,7 +50,13 @@ fn check(facts: &Facts<'_, '_>, contract: &Contract, out: &mut Vec<Finding>) {
     }
     for error in contract.schema.iter_errors(body) {
         let at = error.instance_path().as_str().to_string();
-        let finding = describe(&at, error.kind(), error.instance(), &error.to_string());
+        let finding = describe(
+            &at,
+            error.kind(),
+            error.instance(),
+            &error.to_string(),
+            contract.profile.shape_hint,
+        );
         // Two keywords can fail at one pointer (`"type": null` breaks `type` and `enum`):
         // the keyword keeps their fingerprints apart.
         out.push(finding.keyword(error.kind().keyword().to_string()));
@@ -58,7 +64,13 @@ fn check(facts: &Facts<'_, '_>, contract: &Contract, out: &mut Vec<Finding>) {
 }
 
 /// Turns one schema violation into a finding with a concrete message.
-fn describe(at: &str, kind: &ValidationErrorKind, instance: &Value, fallback: &str) -> Finding {
+fn describe(
+    at: &str,
+    kind: &ValidationErrorKind,
+    instance: &Value,
+    fallback: &str,
+    shape_hint: &'static str,
+) -> Finding {
     let field = field_name(at);
     match kind {
         ValidationErrorKind::Required { property } => {
@@ -72,10 +84,24 @@ fn describe(at: &str, kind: &ValidationErrorKind, instance: &Value, fallback: &s
                 Anchor::Pointer(format!("{at}/{}", pointer_token(name)).into()),
             )
             .label(format!("this object has no {name:?}"))
-            .help(format!(
-                "add {name:?}; every error body carries type, code, message and param"
-            ))
+            .help(format!("add {name:?}; {shape_hint}"))
         }
+        // An `anyOf` lists the shapes an object may take: the one message says none fits,
+        // without quoting the instance (which may be the whole body).
+        ValidationErrorKind::AnyOf { .. } => Finding::new(
+            &SCHEMA,
+            format!("{field} has none of the members it needs"),
+            Anchor::Pointer(at.to_string().into()),
+        )
+        .label("not the expected shape")
+        .help(shape_hint),
+        ValidationErrorKind::MinItems { limit: 1 } => Finding::new(
+            &SCHEMA,
+            format!("{field} must not be empty"),
+            Anchor::Pointer(at.to_string().into()),
+        )
+        .label("empty")
+        .help(shape_hint),
         ValidationErrorKind::Type { kind } => Finding::new(
             &SCHEMA,
             format!(
@@ -210,5 +236,39 @@ mod tests {
     fn quiet_on_success_and_non_json() {
         assert!(run(&SCHEMA, &response(200, "{}")).is_empty());
         assert!(run(&SCHEMA, &response(400, "{")).is_empty());
+    }
+
+    #[test]
+    fn each_profile_validates_with_its_own_schema() {
+        use crate::rules::testing::run_profile;
+        let google = r#"{"error":{"code":404,"message":"m","status":"GONE"}}"#;
+        let found = summary(&run_profile(&SCHEMA, "google", &response(404, google)));
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].0, "/error/status");
+        let jsonapi = r#"{"errors":[]}"#;
+        assert_eq!(
+            summary(&run_profile(&SCHEMA, "jsonapi", &response(404, jsonapi))),
+            vec![("/errors".into(), "\"errors\" must not be empty".into())]
+        );
+        let problem = r#"{"error":"invalid email"}"#;
+        assert_eq!(
+            summary(&run_profile(
+                &SCHEMA,
+                "problem-details",
+                &response(400, problem)
+            )),
+            vec![(
+                String::new(),
+                "error body has none of the members it needs".into()
+            )]
+        );
+        assert!(
+            run_profile(
+                &SCHEMA,
+                "problem-details",
+                &response(400, r#"{"title":"Bad"}"#)
+            )
+            .is_empty()
+        );
     }
 }

@@ -1,9 +1,7 @@
 //! `status-type-mismatch`: the HTTP status and the body's `type` disagree.
 
-use serde_json::Value;
-
 use super::{Anchor, Facts, Finding, Rule, RuleDocs, Severity};
-use crate::contract::{Contract, ERROR_TYPES};
+use crate::contract::Contract;
 
 pub const STATUS_TYPE_MISMATCH: Rule = Rule {
     name: "status-type-mismatch",
@@ -25,29 +23,23 @@ outage is shown to the user as their mistake.",
 };
 
 fn check(facts: &Facts<'_, '_>, contract: &Contract, out: &mut Vec<Finding>) {
-    let (Some(object), Some(code)) = (facts.error_object(), facts.code()) else {
+    let Some(code) = facts.code() else {
         return;
     };
-    let Some(Value::String(found)) = object.get("type") else {
-        return;
-    };
-    if !ERROR_TYPES.contains(&found.as_str()) {
+    let objects = facts.error_objects(contract);
+    if objects.is_empty() {
         return;
     }
-    let Some(required) = contract.status_types.required(code) else {
-        return;
-    };
-    if found != required {
+    // The profile says which fields agree with the status and how (docs/profiles.md).
+    for found in contract.profile.disagreements(code, &objects, contract) {
         out.push(
             Finding::new(
                 &STATUS_TYPE_MISMATCH,
-                format!("status {code} requires type {required:?}, found {found:?}"),
-                Anchor::Pointer("/type".into()),
+                found.message,
+                Anchor::Pointer(found.pointer.into()),
             )
-            .label(format!("expected {required:?}"))
-            .help(format!(
-                "set \"type\" to {required:?}, or send the status that matches {found:?}"
-            )),
+            .label(found.label)
+            .help(found.help),
         );
     }
 }
@@ -104,5 +96,40 @@ mod tests {
         }
         assert!(run(&STATUS_TYPE_MISMATCH, &response(429, &body("card_error"))).is_empty());
         assert!(run(&STATUS_TYPE_MISMATCH, &response(200, &body("api"))).is_empty());
+    }
+
+    #[test]
+    fn each_profile_ties_its_own_fields_to_the_status() {
+        use crate::rules::testing::run_profile;
+        let google = r#"{"error":{"code":404,"message":"m","status":"INVALID_ARGUMENT"}}"#;
+        let found = run_profile(&STATUS_TYPE_MISMATCH, "google", &response(404, google));
+        assert_eq!(
+            summary(&found),
+            vec![(
+                "/error/status".into(),
+                "status 404 requires error.status NOT_FOUND, found \"INVALID_ARGUMENT\"".into()
+            )]
+        );
+        let problem = r#"{"title":"Bad","status":400}"#;
+        assert_eq!(
+            summary(&run_profile(
+                &STATUS_TYPE_MISMATCH,
+                "problem-details",
+                &response(422, problem)
+            )),
+            vec![(
+                "/status".into(),
+                "problem details status 400 does not match the HTTP status 422".into()
+            )]
+        );
+        // The default profile's `type` means nothing to other profiles.
+        assert!(
+            run_profile(
+                &STATUS_TYPE_MISMATCH,
+                "problem-details",
+                &response(429, &body("api"))
+            )
+            .is_empty()
+        );
     }
 }
