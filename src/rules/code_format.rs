@@ -11,7 +11,9 @@ pub const CODE_FORMAT: Rule = Rule {
     docs: RuleDocs {
         what_it_does: "Reports a string `code` that is not snake_case: lowercase ASCII letters \
 and digits in words joined by single underscores, starting with a letter \
-(`^[a-z][a-z0-9]*(_[a-z0-9]+)*$`). A `code` that is not a string is a `schema` finding alone.",
+(`^[a-z][a-z0-9]*(_[a-z0-9]+)*$`). A `code` that is not a string is a `schema` finding alone. Under the `jsonapi` profile it \
+reads each `errors[i].code`; `problem-details` and `google` have no such code, and the rule \
+stays quiet (docs/profiles.md).",
         why: "Codes are matched by machines. One spelling convention lets clients compare them \
 exactly and lets the documentation list them.",
         example: "{\"type\": \"invalid_request\", \"code\": \"Missing-Param\", …}",

@@ -13,7 +13,10 @@ pub const ERROR_BODY_ON_SUCCESS: Rule = Rule {
     checks_success: true,
     docs: RuleDocs {
         what_it_does: "Reports a 2xx response whose body is an object with a `type` that is one \
-of the four error types and a string `message`: an error sent with a success status.",
+of the four error types and a string `message`: an error sent with a success status. Under \
+another profile it looks for that convention's error object (docs/profiles.md): a problem with \
+an error `status` and a `title`, a Google `error` with an error `code` and a `message`, a \
+JSON:API `errors` array, or a custom `[contract]`'s object with one of its `types`.",
         why: "Clients, caches, retries and monitoring all trust the status. An error behind a \
 200 is cached, counted as success and handed to code that expects the resource.",
         example: "HTTP/1.1 200 OK\nContent-Type: application/json\n\n{\"type\": \"invalid_request\", \"code\": \"coupon_expired\", \"message\": \"This coupon has expired.\", \"param\": \"coupon\"}",

@@ -12,7 +12,9 @@ pub const ERROR_CONTENT_TYPE: Rule = Rule {
     docs: RuleDocs {
         what_it_does: "Reports a 4xx/5xx response whose body parses as JSON but whose \
 Content-Type is missing or not JSON (`application/json` or any `*/*+json`). Only responses \
-whose headers were captured are checked.",
+whose headers were captured are checked. The `problem-details` profile asks for \
+`application/problem+json` (RFC 9457 §3) and `jsonapi` for `application/vnd.api+json` \
+(JSON:API 1.1, content negotiation).",
         why: "Many HTTP clients decide how to decode a body by its Content-Type: served as \
 text/html or text/plain, the error object reaches the caller as a string, not an error.",
         example: "HTTP/1.1 400 Bad Request\nContent-Type: text/plain\n\n{\"type\": \"invalid_request\", …}",

@@ -14,7 +14,9 @@ pub const MESSAGE_LEAKS_INTERNALS: Rule = Rule {
     docs: RuleDocs {
         what_it_does: "Reports an error `message` that carries technical detail: a stack trace \
 (Java, JavaScript, Python, Go, Ruby, .NET), an exception class name, an SQL error, a server \
-file path, or a source location such as `handler.py:42`.",
+file path, or a source location such as `handler.py:42`. The message is the profile's \
+(docs/profiles.md): `detail` for `problem-details`, `error.message` for `google`, each \
+`errors[i].detail` for `jsonapi`.",
         why: "`message` is shown to end users. Internals confuse them and tell an attacker \
 which framework, database and file layout to aim at (OWASP: improper error handling).",
         example: "{\"type\": \"api\", \"code\": \"internal\", \"message\": \"java.lang.NullPointerException at com.acme.Orders.get(Orders.java:42)\", \"param\": null}",

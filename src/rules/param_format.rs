@@ -12,7 +12,9 @@ pub const PARAM_FORMAT: Rule = Rule {
         what_it_does: "Reports a string `param` that is not a dotted path to a request \
 parameter: names of letters, digits, `_` and `-` (not starting with a digit or `-`), joined by \
 dots, each optionally followed by array indexes, e.g. `email`, `customer.id`, `items[0].price`, \
-`items.0.price`. `null` and non-strings are left to `schema`.",
+`items.0.price`. `null` and non-strings are left to `schema`. Under the `jsonapi` profile it \
+reads each `errors[i].source.parameter`; `problem-details` and `google` have no such field, and \
+the rule stays quiet (docs/profiles.md).",
         why: "Clients use `param` to highlight the field the user must fix. Free text, JSON \
 Pointers or spaces cannot be mapped back to a form field.",
         example: "{\"type\": \"invalid_request\", \"code\": \"invalid_price\", \"message\": \"…\", \"param\": \"items/0/price\"}",

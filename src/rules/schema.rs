@@ -16,7 +16,9 @@ pub const SCHEMA: Rule = Rule {
 one requires `type`, `code`, `message` and `param`, with `param` nullable, `message` non-empty \
 and `type` one of invalid_request, rate_limit, api, authentication). Each violation is one \
 finding with the JSON Pointer of the offending field. A body that is JSON but not an object is \
-one finding.",
+one finding. Each profile (docs/profiles.md) bundles its own schema: RFC 9457 problem details, \
+Google's AIP-193 `{\"error\": {…}}`, JSON:API 1.1 `{\"errors\": […]}`, or one generated from a \
+custom `[contract]`.",
         why: "Clients and SDKs decode errors into one type. A missing `code` or a misspelt \
 `type` turns into a crash or a generic \"unknown error\" in every client at once.",
         example: "HTTP/1.1 400 Bad Request\nContent-Type: application/json\n\n{\"error\": \"invalid email\"}",

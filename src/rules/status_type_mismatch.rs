@@ -12,7 +12,12 @@ pub const STATUS_TYPE_MISMATCH: Rule = Rule {
         what_it_does: "Compares a 4xx/5xx status with the body's `type`: 401 and 403 require \
 `authentication`, 429 `rate_limit`, any other 4xx `invalid_request`, any 5xx `api` (each \
 overridable in configuration). Only a `type` that is one of the four known values is compared; \
-an unknown `type` is a `schema` finding alone.",
+an unknown `type` is a `schema` finding alone.\n\nUnder another profile (docs/profiles.md) the \
+fields that must agree are the convention's own: `problem-details` (RFC 9457) — `status`, when \
+present, equals the HTTP status; `google` (AIP-193) — `error.code` equals it and `error.status` \
+is its canonical name (`NOT_FOUND` for 404); `jsonapi` (JSON:API 1.1) — each `errors[i].status` \
+equals it, or the status is the general class of differing ones (400 for 422 and 415); a custom \
+`[contract]` — its `type-field`, mapped by `[status-types]`.",
         why: "Clients branch on the status (retry on 429 and 5xx, re-authenticate on 401) and \
 on `type`. When they disagree, retries hammer a request that can never succeed, or a real \
 outage is shown to the user as their mistake.",
