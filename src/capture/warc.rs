@@ -7,11 +7,11 @@
 //! block and two line ends. Records are read one at a time from the stream, so memory
 //! follows the largest record, never the archive. The block of a response record is read by
 //! the raw HTTP loader (chunked framing and compression undone when really present). Other
-//! record types are ignored, except that a `request` record gives a response its method: the
-//! one read just after it whose `WARC-Concurrent-To` names it (warcio, warcprox), or one of
-//! the last requests read before it for the same `WARC-Target-URI` (wget). A record whose `Content-Length` does not
-//! end where the next record begins is one finding, and reading goes on at the next record.
-//! Request text is never shown.
+//! record types are ignored, except that a `request` record gives a response its method:
+//! the one read just after it whose `WARC-Concurrent-To` names it (warcio, warcprox), or
+//! one of the last requests read before it for the same `WARC-Target-URI` (wget). A record
+//! whose `Content-Length` does not end where the next record begins is one finding, and
+//! reading goes on at the next record. Request text is never shown.
 
 use std::collections::VecDeque;
 use std::io::{self, Read};
