@@ -36,6 +36,7 @@ pub mod emit;
 pub mod excerpt;
 pub mod facts;
 pub mod locate;
+pub mod output_file;
 pub mod paths;
 pub mod position;
 pub mod render;
@@ -50,6 +51,7 @@ use check::FileChecker;
 use cli::{CheckArgs, Cli, Command};
 use diagnostic::{Diagnostic, Report, Summary};
 use discover::{Input, Source};
+use output_file::OutputFile;
 use position::TextPos;
 use render::RenderConfig;
 use settings::Settings;
@@ -116,6 +118,12 @@ pub fn run(cli: Cli, stdout: &mut (dyn Write + Send)) -> Result<ExitStatus> {
 }
 
 fn check(args: &CheckArgs, stdout: &mut (dyn Write + Send)) -> Result<ExitStatus> {
+    // Lets the tests prove what a panic prints, using a canary as the message, without a
+    // real bug to trigger. Debug builds only: a release binary has no such switch.
+    #[cfg(debug_assertions)]
+    if let Some(message) = std::env::var_os("ERRLINT_DEBUG_PANIC_WITH") {
+        panic!("{}", message.to_string_lossy());
+    }
     let settings = Settings::resolve(args, io::stdout().is_terminal(), &|name| {
         std::env::var(name).ok()
     })?;
@@ -145,15 +153,22 @@ fn check(args: &CheckArgs, stdout: &mut (dyn Write + Send)) -> Result<ExitStatus
         color: settings.output.color && !format.is_machine(),
         quiet: settings.output.quiet,
     };
-    // With --output-file the report goes to a temporary file beside it (renamed into place
-    // at the end) and people get the human report on stdout.
+    if args.output_file.is_some() || args.write_baseline.is_some() {
+        output_file::install_signal_cleanup();
+    }
+    // With --output-file the report goes to that file (see output_file for how it is written)
+    // and people get the human report on stdout.
     let mut report_file = match &args.output_file {
-        Some(path) => Some(
-            AtomicFile::create(path)
-                .with_context(|| format!("cannot write the report to {}", path.display()))?,
-        ),
+        Some(path) => Some(OutputFile::create(path).with_context(|| cannot_write(path))?),
         None => None,
     };
+    // The outputs, in order: the report file when there is one, then stdout.
+    let destinations: Vec<String> = args
+        .output_file
+        .iter()
+        .map(|path| cannot_write(path))
+        .chain(["cannot write the report to standard output".to_string()])
+        .collect();
     let outputs = match report_file.as_mut() {
         Some(file) => vec![
             emit::Output::new(
@@ -161,7 +176,7 @@ fn check(args: &CheckArgs, stdout: &mut (dyn Write + Send)) -> Result<ExitStatus
                     color: false,
                     ..config
                 }),
-                &mut file.writer,
+                file,
             ),
             emit::Output::new(
                 render::renderer(cli::OutputFormat::Human).stream(RenderConfig {
@@ -185,53 +200,33 @@ fn check(args: &CheckArgs, stdout: &mut (dyn Write + Send)) -> Result<ExitStatus
         bar.finish_and_clear();
     }
     let finished = emitter.finish(summary, &checked);
-    for error in finished.write_errors {
+    for (output, error) in finished.write_errors {
         // A closed pipe (`errlint check … | head -1`) is the reader's choice, not a failure.
         if error.kind() != io::ErrorKind::BrokenPipe {
-            return Err(error.into());
+            let destination = destinations.get(output).cloned().unwrap_or_default();
+            return Err(anyhow::Error::new(error).context(destination));
         }
     }
     if let (Some(file), Some(path)) = (report_file, &args.output_file) {
-        file.persist(path)
-            .with_context(|| format!("cannot write the report to {}", path.display()))?;
+        file.commit().with_context(|| cannot_write(path))?;
     }
     if let (Some(recorder), Some(path)) = (finished.recorder, &args.write_baseline) {
         let text = recorder.render();
-        AtomicFile::create(path)
+        OutputFile::create(path)
             .and_then(|mut file| {
-                file.writer.write_all(text.as_bytes())?;
-                file.persist(path)
+                file.write_all(text.as_bytes())?;
+                file.commit()
             })
-            .with_context(|| format!("cannot write the baseline {}", path.display()))?;
+            .with_context(|| format!("cannot write the baseline to {}", path.display()))?;
         // Recording today's findings is the point of the run, not a failure.
         return Ok(ExitStatus::Success);
     }
     Ok(exit_status(&finished.summary, &settings))
 }
 
-/// A file written to a temporary file beside its destination and renamed into place when
-/// complete, so readers never see half a report or baseline.
-struct AtomicFile {
-    writer: io::BufWriter<tempfile::NamedTempFile>,
-}
-
-impl AtomicFile {
-    fn create(path: &Path) -> io::Result<Self> {
-        let dir = match path.parent() {
-            Some(parent) if !parent.as_os_str().is_empty() => parent,
-            _ => Path::new("."),
-        };
-        let file = tempfile::NamedTempFile::new_in(dir)?;
-        Ok(Self {
-            writer: io::BufWriter::new(file),
-        })
-    }
-
-    fn persist(self, path: &Path) -> io::Result<()> {
-        let file = self.writer.into_inner().map_err(|e| e.into_error())?;
-        file.persist(path).map_err(|e| e.error)?;
-        Ok(())
-    }
+/// The one line that says which report could not be written.
+fn cannot_write(path: &Path) -> String {
+    format!("cannot write the report to {}", path.display())
 }
 
 /// True when two paths name the same existing file.
@@ -382,10 +377,8 @@ pub fn check_bytes(bytes: &[u8], file_name: &str) -> Report {
         excerpts: true,
     };
     let mut checker = FileChecker::new(rules, std::sync::Arc::from(file_name), None, needs);
-    let options = capture::LoadOptions {
-        max_decoded: 1 << 20,
-        ..capture::LoadOptions::default()
-    };
+    // The command's own limits: fuzzing must see what users run.
+    let options = capture::LoadOptions::default();
     if let Ok(Outcome::Unrecognized) = capture::load(bytes, file_name, &options, &mut checker) {
         checker.malformed(TextPos::START, 0, "not a capture errlint recognises".into());
     }

@@ -31,25 +31,40 @@ pub fn strip_position(error: &serde_json::Error) -> String {
     redact_quoted(text)
 }
 
-/// Replaces the contents of every double-quoted or backticked stretch with `…`.
+/// A parser's message without any value it quoted from the capture.
+///
+/// serde writes `invalid type: string "…", expected struct Header` (the value quoted
+/// Debug-style, so `\"` may sit inside), `unknown field `…`, expected one of …` (the name
+/// quoted as is, so a backtick may sit inside), and `missing field `status``. Only what
+/// follows the last `, expected ` comes from errlint's own types. Everything from the first
+/// quote or backtick before it to the last one before it is replaced by one `…`, whatever
+/// quoting or escaping the value held; after it, the expectation is kept unless a quote
+/// shows that part is captured text too.
 pub fn redact_quoted(text: &str) -> String {
+    let is_quote = |c: char| c == '"' || c == '`';
+    let (head, tail) = match text.rfind(", expected ") {
+        Some(cut) => text.split_at(cut),
+        None => (text, ""),
+    };
     let mut out = String::with_capacity(text.len());
-    let mut open: Option<char> = None;
-    for c in text.chars() {
-        match open {
-            Some(q) if c == q => {
-                out.push('…');
-                out.push(c);
-                open = None;
-            }
-            Some(_) => {}
-            None => {
-                out.push(c);
-                if c == '"' || c == '`' {
-                    open = Some(c);
-                }
-            }
+    match (head.find(is_quote), head.rfind(is_quote)) {
+        (Some(first), Some(last)) if first < last => {
+            out.push_str(&head[..=first]);
+            out.push('…');
+            out.push_str(&head[last..]);
         }
+        (Some(first), _) => {
+            // An unbalanced quote: the value runs to the end of what we can tell.
+            out.push_str(&head[..=first]);
+            out.push('…');
+            return out;
+        }
+        _ => out.push_str(head),
+    }
+    if tail.contains('"') {
+        out.push_str(", expected …");
+    } else {
+        out.push_str(tail);
     }
     out
 }

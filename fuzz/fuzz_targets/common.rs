@@ -6,8 +6,9 @@ use errlint::diagnostic::Report;
 use errlint::render::{RenderConfig, renderer};
 
 /// Renders `report` in every format; machine formats must parse back, and nothing meant for
-/// a terminal may carry an escape character from the capture.
-pub fn render_everything(report: &Report) {
+/// a terminal may carry an escape character from the capture. Returns every output, joined.
+pub fn render_everything(report: &Report) -> String {
+    let mut all = String::new();
     for format in OutputFormat::ALL {
         for color in [false, true] {
             let mut out = Vec::new();
@@ -20,6 +21,8 @@ pub fn render_everything(report: &Report) {
                 _ if !color => assert!(!text.contains('\u{1b}'), "an escape character reached {format:?}"),
                 _ => {}
             }
+            all.push_str(&text);
         }
     }
+    all
 }

@@ -62,7 +62,12 @@ pub fn load(bytes: &[u8], start: TextPos, options: &LoadOptions, sink: &mut dyn 
             }
         }
         let body_start = cursor.min(bytes.len());
-        let body_end = next_status_line(bytes, body_start).unwrap_or(bytes.len());
+        // A body also ends where a request begins: proxies and hand-made fixtures write the
+        // next exchange's request after a response, and its lines (`Authorization: …`) must
+        // never be read, or shown, as body text.
+        let next_response = next_status_line(bytes, body_start).unwrap_or(bytes.len());
+        let body_end =
+            next_request_line(&bytes[..next_response], body_start).unwrap_or(next_response);
         let headers = Headers(header_list);
         let raw_body = &bytes[body_start..body_end];
 
@@ -103,7 +108,50 @@ pub fn load(bytes: &[u8], start: TextPos, options: &LoadOptions, sink: &mut dyn 
         }
         response_index += 1;
         pos = body_end;
+        if pos < bytes.len() && !is_status_line(&bytes[pos..]) {
+            // A request: skipped whole, up to the next response.
+            pos = next_status_line(bytes, pos).unwrap_or(bytes.len());
+        }
     }
+}
+
+/// Where the next request line (`GET /path HTTP/1.1`) starts at the beginning of a line,
+/// searching from `from`.
+fn next_request_line(bytes: &[u8], from: usize) -> Option<usize> {
+    let finder = memmem::Finder::new(b" HTTP/");
+    let mut search = from;
+    while let Some(i) = finder.find(&bytes[search..]) {
+        let found = search + i;
+        let line_start = memchr::memrchr(b'\n', &bytes[from..found]).map_or(from, |j| from + j + 1);
+        if is_request_line(&bytes[line_start..]) {
+            return Some(line_start);
+        }
+        search = found + 1;
+    }
+    None
+}
+
+/// True for `METHOD SP request-target SP HTTP/d[.d]` (RFC 9112 §3), the start of a request.
+fn is_request_line(text: &[u8]) -> bool {
+    let line_end = memchr::memchr(b'\n', text).unwrap_or(text.len());
+    let line = text[..line_end]
+        .strip_suffix(b"\r")
+        .unwrap_or(&text[..line_end]);
+    let mut parts = line.split(|&b| b == b' ');
+    let (Some(method), Some(target), Some(version), None) =
+        (parts.next(), parts.next(), parts.next(), parts.next())
+    else {
+        return false;
+    };
+    let version_ok = match version.strip_prefix(b"HTTP/") {
+        Some([major]) => major.is_ascii_digit(),
+        Some([major, b'.', minor]) => major.is_ascii_digit() && minor.is_ascii_digit(),
+        _ => false,
+    };
+    (1..=20).contains(&method.len())
+        && method.iter().all(|b| b.is_ascii_uppercase() || *b == b'-')
+        && !target.is_empty()
+        && version_ok
 }
 
 /// The line at `pos` without its line end, and the offset after the line end.
@@ -193,6 +241,17 @@ mod tests {
             parse_status_line(b"HTTP/1.1 abc"),
             Status::NotANumber("\"abc\" in the status line".into())
         );
+    }
+
+    #[test]
+    fn a_request_after_a_response_is_never_body() {
+        let text = b"HTTP/1.1 401 Unauthorized\r\nContent-Type: application/json\r\n\r\n{}\r\n\
+GET /v1/me HTTP/1.1\r\nAuthorization: Bearer CANARY\r\n\r\nHTTP/1.1 200 OK\r\n\r\n{}";
+        let start = text.windows(3).position(|w| w == b"GET").unwrap();
+        assert_eq!(next_request_line(text, 0), Some(start));
+        assert!(is_request_line(b"DELETE /a?b HTTP/2\r\n"));
+        assert!(!is_request_line(b"the HTTP/1.1 spec says\n"));
+        assert!(!is_request_line(b"GET / HTTP/1.1 extra\n"));
     }
 
     #[test]
