@@ -217,7 +217,9 @@ fn recorded_requests_keep_their_secrets_in_every_format() {
     .iter()
     .map(|f| mocks(f))
     .collect();
-    for format in ["human", "concise", "json", "sarif", "junit", "github"] {
+    for format in [
+        "human", "concise", "json", "sarif", "junit", "github", "gitlab", "html",
+    ] {
         let output = Command::cargo_bin("errlint")
             .unwrap()
             .arg("check")
