@@ -339,10 +339,16 @@ fn check_input<'e>(
         &walked
     };
     let outcome = match &input.source {
-        Source::Stdin => capture::load(io::stdin(), &input.file_name, load, &mut checker),
+        Source::Stdin => capture::load(io::stdin(), &input.file_name, None, load, &mut checker),
         Source::File(path) => File::open(path).and_then(|file| match progress {
-            Some(bar) => capture::load(bar.wrap_read(file), &input.file_name, load, &mut checker),
-            None => capture::load(file, &input.file_name, load, &mut checker),
+            Some(bar) => capture::load(
+                bar.wrap_read(file),
+                &input.file_name,
+                Some(path),
+                load,
+                &mut checker,
+            ),
+            None => capture::load(file, &input.file_name, Some(path), load, &mut checker),
         }),
         Source::Unreadable(message) => Err(io::Error::other(message.clone())),
     };
@@ -379,7 +385,8 @@ pub fn check_bytes(bytes: &[u8], file_name: &str) -> Report {
     let mut checker = FileChecker::new(rules, std::sync::Arc::from(file_name), None, needs);
     // The command's own limits: fuzzing must see what users run.
     let options = capture::LoadOptions::default();
-    if let Ok(Outcome::Unrecognized) = capture::load(bytes, file_name, &options, &mut checker) {
+    if let Ok(Outcome::Unrecognized) = capture::load(bytes, file_name, None, &options, &mut checker)
+    {
         checker.malformed(TextPos::START, 0, "not a capture errlint recognises".into());
     }
     let (diagnostics, summary, checked) = checker.finish();

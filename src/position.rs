@@ -91,6 +91,17 @@ impl<'a> LineIndex<'a> {
         Self { text, base, marks }
     }
 
+    /// Where `part`, a slice of the indexed text, starts in it (0 for any other slice).
+    pub fn offset_of(&self, part: &[u8]) -> usize {
+        let start = self.text.as_ptr() as usize;
+        let at = part.as_ptr() as usize;
+        if at >= start && at + part.len() <= start + self.text.len() {
+            at - start
+        } else {
+            0
+        }
+    }
+
     /// The file position of byte `offset` of the text (clamped to its end).
     pub fn position(&self, offset: usize) -> TextPos {
         let offset = offset.min(self.text.len());

@@ -154,6 +154,95 @@ fn failed_requests_are_skipped_and_counted() {
     );
 }
 
+/// One line per file (`folder/name: N responses, N checked, N skipped`), then one per
+/// finding (`rule:line:column response N /pointer`), as `tests/expected/corpus-mocks.txt`
+/// holds them.
+fn describe(name: &str, report: &Value) -> String {
+    let s = &report["summary"];
+    let mut text = format!(
+        "{name}: {} responses, {} checked, {} skipped\n",
+        s["responses"], s["checked"], s["skipped"]
+    );
+    for d in report["diagnostics"].as_array().unwrap() {
+        let line = format!(
+            "  {}:{}:{} response {} {}",
+            d["rule"].as_str().unwrap(),
+            d["line"],
+            d["column"],
+            d["response"],
+            d["pointer"].as_str().unwrap_or("")
+        );
+        text.push_str(line.trim_end());
+        text.push('\n');
+    }
+    text
+}
+
+/// Mocks, archives and the rest of `other/`, file by file, each named explicitly: nock
+/// fixtures (octokit),
+/// WireMock mappings (hub4j/github-api, wiremock), Postman collections (Adyen, postmanlabs,
+/// transferwise), WARC (warcio), Fiddler SAZ. Every finding was checked against the file:
+/// GitHub's `{"message", "documentation_url"}` errors and Adyen's RFC 7807 bodies break the
+/// default contract (`schema` at the body's object, `/type` at Adyen's URL-valued type);
+/// the SAZ's `/stream/5` session is NDJSON served as `application/json` (`invalid-json`
+/// at its second line); postmanlabs' examples say `application/json` over the text
+/// `response body`. A mapping whose `bodyFileName` has no `__files` beside it is one
+/// `malformed-capture` at that field.
+///
+/// Not captures errlint reads, and so expected as they are: curl's test-suite case files
+/// (`other/curl__*`) are XML test definitions whose responses sit inside `<data>` with
+/// harness placeholders (`%TESTNUMBER`, `%SP`) and line ends the harness fixes at run time.
+/// Named explicitly, each is in no known format (one finding); a walk skips and counts them.
+/// mitmproxy's `.zhar` is a zlib-deflated HAR, read as the HAR it holds.
+#[test]
+fn mocks_and_archives_file_by_file() {
+    let Some(corpus) = corpus() else { return };
+    let mut got = String::new();
+    for folder in ["other", "postman", "wiremock"] {
+        let mut files: Vec<PathBuf> = std::fs::read_dir(corpus.join(folder))
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .collect();
+        files.sort();
+        for file in files {
+            let name = format!("{folder}/{}", file.file_name().unwrap().to_string_lossy());
+            let (code, report) = check(&[&file]);
+            assert!(code == 0 || code == 1, "{name}: exit {code}");
+            got.push_str(&describe(&name, &report));
+        }
+    }
+    let expected = include_str!("expected/corpus-mocks.txt");
+    for (got, expected) in got.lines().zip(expected.lines()) {
+        assert_eq!(got, expected);
+    }
+    assert_eq!(got.lines().count(), expected.lines().count(), "{got}");
+}
+
+/// The hub4j mapping and its body file, laid out as WireMock keeps them (`mappings/` and
+/// `__files/` under one root): the body file is found and checked.
+#[test]
+fn a_wiremock_root_from_the_corpus_reads_its_body_file() {
+    let Some(corpus) = corpus() else { return };
+    let root = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(root.path().join("mappings")).unwrap();
+    std::fs::create_dir_all(root.path().join("__files")).unwrap();
+    let mapping = root.path().join("mappings/3-r_h_t_fail.json");
+    std::fs::copy(
+        corpus.join("wiremock/hub4j__github-api__mapping-bodyfile-fail.json"),
+        &mapping,
+    )
+    .unwrap();
+    std::fs::copy(
+        corpus.join("wiremock/hub4j__github-api__files-bodyfile-fail.json"),
+        root.path().join("__files/3-r_h_t_fail.json"),
+    )
+    .unwrap();
+    let (code, report) = check(&[&mapping]);
+    assert_eq!(code, 0, "{report}");
+    assert_eq!(report["summary"]["checked"], 1);
+    assert_eq!(report["diagnostics"], serde_json::json!([]));
+}
+
 /// Every cassette of `vcr/` (Ruby VCR YAML and JSON, Betamax, vcrpy, go-vcr), read as its
 /// format: (file, responses, findings as "line:column rule"). The positions were checked by
 /// reading the files: inside literal and quoted YAML bodies at the offending value; for

@@ -17,6 +17,7 @@ pub struct Document<'n> {
     pub file_name: &'n str,
     pub extension: &'n str,
     pub options: &'n LoadOptions,
+    pub path: Option<&'n std::path::Path>,
 }
 
 impl Document<'_> {
@@ -94,6 +95,7 @@ impl Document<'_> {
             root: &root,
             json: true,
             options: self.options,
+            path: self.path,
         };
         if load_structure(&doc, sink) {
             Outcome::Loaded
@@ -167,6 +169,7 @@ impl Document<'_> {
                         root,
                         json: false,
                         options: self.options,
+                        path: self.path,
                     };
                     loaded = load_structure(&doc, sink);
                 }

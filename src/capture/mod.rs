@@ -8,6 +8,7 @@
 
 use std::borrow::Cow;
 use std::io::{self, Read};
+use std::path::Path;
 
 use globset::GlobSet;
 
@@ -23,12 +24,19 @@ mod envelope_list;
 mod go_vcr;
 mod har;
 pub mod json_tree;
+mod mock;
 mod ndjson;
+mod nock;
+mod pact;
+mod postman;
 mod raw_http;
+mod saz;
 pub mod scanner;
 pub mod tree;
 mod vcr;
 mod vcrpy;
+mod warc;
+mod wiremock;
 pub mod yaml;
 
 use tree::Node;
@@ -119,6 +127,12 @@ pub enum Reads {
         starts: fn(&[u8]) -> bool,
         load: fn(&[u8], TextPos, &LoadOptions, &mut dyn Sink),
     },
+    /// Recognised by how the text starts (a WARC version line), read from the stream one
+    /// part at a time, so memory follows the largest part, never the file.
+    Stream {
+        starts: fn(&[u8]) -> bool,
+        load: fn(&mut dyn Read, TextPos, &LoadOptions, &mut dyn Sink),
+    },
     /// A JSON or YAML document recognised by its structure as a whole.
     Document {
         recognises: fn(&Doc<'_>) -> bool,
@@ -147,16 +161,27 @@ pub struct Format {
 /// - cassettes before envelopes: an interaction holds a `response` with a `status`, which an
 ///   envelope list would otherwise claim; Ruby VCR's `http_interactions` before the
 ///   `interactions` of vcrpy and go-vcr, and vcrpy's `status.code` before go-vcr's `code`.
+/// - WARC and Fiddler SAZ by their first bytes (`WARC/1.`, a ZIP's `PK`).
+/// - mocks before envelopes: a nock fixture is a list of items with an integer `status`,
+///   which an envelope list would otherwise claim; a WireMock mapping's `request` and
+///   `response`, a Postman collection's `info` and `item`, a pact's `consumer`, `provider`
+///   and `interactions` are each their own.
 /// - envelope, then envelope list: more specific than a bare body.
 /// - bare body last: any other JSON, when its name gives a status or it was named explicitly.
 pub static FORMATS: &[&Format] = &[
     &ndjson::FORMAT,
     &har::FORMAT,
     &raw_http::FORMAT,
+    &warc::FORMAT,
+    &saz::FORMAT,
     &vcr::FORMAT,
     &vcrpy::FORMAT,
     &vcrpy::FORMAT_PRE_1,
     &go_vcr::FORMAT,
+    &nock::FORMAT,
+    &wiremock::FORMAT,
+    &postman::FORMAT,
+    &pact::FORMAT,
     &envelope::FORMAT,
     &envelope_list::FORMAT,
     &bare_body::FORMAT,
@@ -174,6 +199,8 @@ pub struct Doc<'d> {
     /// True for JSON, false for YAML.
     pub json: bool,
     pub options: &'d LoadOptions,
+    /// The file's path, when it is a file: where a WireMock mapping's body files are.
+    pub path: Option<&'d Path>,
 }
 
 /// One item of a list, for `Reads::Items` formats.
@@ -223,23 +250,26 @@ fn compression_of(file_name: &str) -> (Compression, Cow<'_, str>) {
 }
 
 /// Loads one capture. `file_name` (the last path component) gives the extension and, for
-/// bare bodies, the status; a name ending in `.gz` (or mitmproxy's `.zhar`) is decompressed
+/// bare bodies, the status; `path`, when the capture is a file, is where a WireMock
+/// mapping's body files are looked for; a name ending in `.gz` (or mitmproxy's `.zhar`) is decompressed
 /// as it is read, its format recognised on the decompressed content, and positions refer to
 /// that. Read errors partway become malformed findings; only an error before the first byte
 /// is returned.
 pub fn load<S: SplitSink>(
     reader: impl Read + Send,
     file_name: &str,
+    path: Option<&Path>,
     options: &LoadOptions,
     sink: &mut S,
 ) -> io::Result<Outcome> {
     let (compression, name) = compression_of(file_name);
     match compression {
-        Compression::None => load_plain(reader, &name, options, sink, usize::MAX),
+        Compression::None => load_plain(reader, &name, path, options, sink, usize::MAX),
         // A failure to decompress is a finding about the file, not an I/O error.
         Compression::Gzip => load_plain(
             flate2::read::MultiGzDecoder::new(reader),
             &name,
+            path,
             options,
             sink,
             MAX_INFLATED,
@@ -248,6 +278,7 @@ pub fn load<S: SplitSink>(
         Compression::Zlib => load_plain(
             flate2::read::ZlibDecoder::new(reader),
             &name,
+            path,
             options,
             sink,
             MAX_INFLATED,
@@ -268,6 +299,7 @@ fn inflate_error(error: io::Error, sink: &mut dyn Sink) -> io::Result<Outcome> {
 fn load_plain<S: SplitSink>(
     mut reader: impl Read + Send,
     file_name: &str,
+    path: Option<&Path>,
     options: &LoadOptions,
     sink: &mut S,
     max_whole: usize,
@@ -305,6 +337,7 @@ fn load_plain<S: SplitSink>(
         file_name,
         extension: &extension,
         options,
+        path,
     };
 
     // The rest of the file, capped for a compressed input (which may expand without bound).
@@ -351,6 +384,11 @@ fn load_plain<S: SplitSink>(
                     return too_big(sink);
                 };
                 load(&bytes, start, sink);
+                return Ok(Outcome::Loaded);
+            }
+            Reads::Stream { starts, load } if starts(trimmed) => {
+                let mut rest = io::Cursor::new(prefix.split_off(bom)).chain(&mut reader);
+                load(&mut rest, start, options, sink);
                 return Ok(Outcome::Loaded);
             }
             Reads::Text { starts, load } if starts(trimmed) => {

@@ -27,11 +27,34 @@ pub static FORMAT: Format = Format {
 /// Loads every response of a raw HTTP text whose first byte sits at `start`.
 pub fn load(bytes: &[u8], start: TextPos, options: &LoadOptions, sink: &mut dyn Sink) {
     let index = LineIndex::new(bytes, start);
+    responses(bytes, &index, 0, &Request::default(), options, sink);
+}
+
+/// What is known of the request that raw responses answered, from elsewhere in a capture
+/// (a WARC request record, a Fiddler session's client file).
+#[derive(Clone, Debug, Default)]
+pub struct Request {
+    pub method: Option<String>,
+    pub url: Option<String>,
+}
+
+/// Loads every response in `bytes`, the part of the text `index` covers from `bytes`' start,
+/// numbering them from `first_index`; returns how many there were. Offsets are those of
+/// `index`'s text, so positions come out right for a response inside a larger file.
+pub fn responses(
+    bytes: &[u8],
+    index: &LineIndex<'_>,
+    first_index: usize,
+    request: &Request,
+    options: &LoadOptions,
+    sink: &mut dyn Sink,
+) -> usize {
+    let base = index.offset_of(bytes);
     let mut pos = bytes
         .iter()
         .position(|b| !b.is_ascii_whitespace())
         .unwrap_or(bytes.len());
-    let mut response_index = 0;
+    let mut response_index = first_index;
     while pos < bytes.len() {
         let (line, after_status) = next_line(bytes, pos);
         let status = parse_status_line(line);
@@ -71,7 +94,9 @@ pub fn load(bytes: &[u8], start: TextPos, options: &LoadOptions, sink: &mut dyn 
         let headers = Headers(header_list);
         let raw_body = &bytes[body_start..body_end];
 
-        let mut response = Response::new(response_index, index.position(pos), status);
+        let mut response = Response::new(response_index, index.position(base + pos), status);
+        response.method = request.method.as_deref().map(Cow::Borrowed);
+        response.raw_url = request.url.as_deref().map(Cow::Borrowed);
         response.content_type = headers
             .get("content-type")
             .map(|v| Cow::Owned(v.to_string()));
@@ -79,22 +104,22 @@ pub fn load(bytes: &[u8], start: TextPos, options: &LoadOptions, sink: &mut dyn 
             Ok(Some(decoded)) => Some(Body {
                 bytes: Cow::Owned(decoded),
                 origin: BodyOrigin {
-                    file: &index,
-                    offset: body_start,
+                    file: index,
+                    offset: base + body_start,
                     kind: OriginKind::Decoded,
                 },
             }),
             Ok(None) => Some(Body {
                 bytes: Cow::Borrowed(raw_body),
                 origin: BodyOrigin {
-                    file: &index,
-                    offset: body_start,
+                    file: index,
+                    offset: base + body_start,
                     kind: OriginKind::Verbatim,
                 },
             }),
             Err(too_large) => {
                 sink.malformed(
-                    index.position(body_start),
+                    index.position(base + body_start),
                     response_index,
                     format!("response {response_index}: the body decodes to more than {} MiB; not checked", too_large.limit >> 20),
                 );
@@ -113,6 +138,7 @@ pub fn load(bytes: &[u8], start: TextPos, options: &LoadOptions, sink: &mut dyn 
             pos = next_status_line(bytes, pos).unwrap_or(bytes.len());
         }
     }
+    response_index - first_index
 }
 
 /// Where the next request line (`GET /path HTTP/1.1`) starts at the beginning of a line,
