@@ -1,7 +1,7 @@
 //! The checker: runs the rules on each response a loader yields and turns their findings into
 //! located diagnostics while the response's buffers are still alive.
 //!
-//! It decides which responses are checked (SPEC §3: 1xx and 3xx are not, except a 304 for
+//! It decides which responses are checked (docs/rules.md: 1xx and 3xx are not, except a 304 for
 //! `body-on-no-content`), parses each body once for all rules, and resolves anchors (body
 //! offsets, JSON Pointers) to file line:column and an excerpt.
 
@@ -128,6 +128,7 @@ impl<'s> FileChecker<'s> {
             column: located.position.column,
             response: response.index,
             pointer: located.pointer,
+            keyword: finding.keyword,
             status: response.status.code(),
             request: request.clone(),
             // Only the human format draws labels under excerpts.
@@ -238,6 +239,7 @@ impl Sink for FileChecker<'_> {
             column: at.column,
             response,
             pointer: None,
+            keyword: None,
             status: None,
             request: None,
             label: None,
@@ -254,6 +256,7 @@ fn request_info(response: &Response<'_>) -> Option<RequestInfo> {
     Some(RequestInfo {
         method: response.method.as_deref().map(str::to_string),
         url: response.raw_url.as_deref().map(redact_url),
+        template: None,
     })
 }
 

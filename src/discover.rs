@@ -2,10 +2,10 @@
 //!
 //! Walks look only at capture extensions (and their `.gz` forms), skip hidden entries
 //! (`.git`), `node_modules`, `target` and the bodies in a WireMock `__files` folder (read
-//! through their mappings), and never follow symbolic links; only regular files are ever
-//! opened, so FIFOs and sockets in a walked tree cannot block a run. A named path that does
-//! not exist is an error (exit 2). The walk only chooses files: what they hold is the
-//! loaders' to recognise.
+//! through their mappings), and never follow symbolic links (docs/inputs.md); only regular
+//! files are ever opened, so FIFOs and sockets in a walked tree cannot block a run. A named
+//! path that does not exist is an error (exit 2). The walk only chooses files: what they hold
+//! is the loaders' to recognise.
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;

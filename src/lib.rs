@@ -33,6 +33,7 @@ pub mod diagnostic;
 pub mod discover;
 pub mod docs;
 pub mod emit;
+pub mod endpoint;
 pub mod excerpt;
 pub mod facts;
 pub mod locate;
@@ -56,7 +57,7 @@ use position::TextPos;
 use render::RenderConfig;
 use settings::Settings;
 
-/// How a run ended (SPEC §6).
+/// How a run ended (docs/exit-codes.md).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ExitStatus {
     /// No error findings (and warnings within `--max-warnings`).
@@ -118,6 +119,13 @@ pub fn run(cli: Cli, stdout: &mut (dyn Write + Send)) -> Result<ExitStatus> {
 }
 
 fn check(args: &CheckArgs, stdout: &mut (dyn Write + Send)) -> Result<ExitStatus> {
+    if args.statistics && render::statistics(args.output_format, RenderConfig::default()).is_none()
+    {
+        anyhow::bail!(
+            "--statistics prints a table (-f human or concise) or a JSON object (-f json), not {}",
+            format_name(args.output_format)
+        );
+    }
     // Lets the tests prove what a panic prints, using a canary as the message, without a
     // real bug to trigger. Debug builds only: a release binary has no such switch.
     #[cfg(debug_assertions)]
@@ -172,22 +180,30 @@ fn check(args: &CheckArgs, stdout: &mut (dyn Write + Send)) -> Result<ExitStatus
     let outputs = match report_file.as_mut() {
         Some(file) => vec![
             emit::Output::new(
-                render::renderer(format).stream(RenderConfig {
-                    color: false,
-                    ..config
-                }),
+                stream_for(
+                    format,
+                    args.statistics,
+                    RenderConfig {
+                        color: false,
+                        ..config
+                    },
+                ),
                 file,
             ),
             emit::Output::new(
-                render::renderer(cli::OutputFormat::Human).stream(RenderConfig {
-                    color: settings.output.color,
-                    ..config
-                }),
+                stream_for(
+                    cli::OutputFormat::Human,
+                    args.statistics,
+                    RenderConfig {
+                        color: settings.output.color,
+                        ..config
+                    },
+                ),
                 stdout,
             ),
         ],
         None => vec![emit::Output::new(
-            render::renderer(format).stream(config),
+            stream_for(format, args.statistics, config),
             stdout,
         )],
     };
@@ -222,6 +238,30 @@ fn check(args: &CheckArgs, stdout: &mut (dyn Write + Send)) -> Result<ExitStatus
         return Ok(ExitStatus::Success);
     }
     Ok(exit_status(&finished.summary, &settings))
+}
+
+/// The stream of a format, or its `--statistics` form when it has one (`check` refuses
+/// `--statistics` with a format that has none before anything is read or written).
+fn stream_for(
+    format: cli::OutputFormat,
+    statistics: bool,
+    config: RenderConfig,
+) -> Box<dyn render::Stream> {
+    match statistics
+        .then(|| render::statistics(format, config))
+        .flatten()
+    {
+        Some(stream) => stream,
+        None => render::renderer(format).stream(config),
+    }
+}
+
+/// A format's name as typed after `-f`.
+fn format_name(format: cli::OutputFormat) -> String {
+    use clap::ValueEnum as _;
+    format
+        .to_possible_value()
+        .map_or_else(|| format!("{format:?}"), |v| v.get_name().to_string())
 }
 
 /// The one line that says which report could not be written.
@@ -316,8 +356,9 @@ fn check_input<'e>(
     let format = settings.output.format;
     let needs = check::ReportNeeds {
         checked_responses: format == cli::OutputFormat::Junit,
-        // Human output shows excerpts, on stdout or beside a report file.
-        excerpts: format == cli::OutputFormat::Human || settings.output.to_file,
+        // Human and html output show excerpts; human goes to stdout beside a report file.
+        excerpts: matches!(format, cli::OutputFormat::Human | cli::OutputFormat::Html)
+            || settings.output.to_file,
     };
     let path = match &input.source {
         Source::File(path) => Some(path.as_path()),
@@ -397,7 +438,8 @@ pub fn check_bytes(bytes: &[u8], file_name: &str) -> Report {
     }
 }
 
-/// SPEC §6: errors fail; warnings fail only past `--max-warnings`; `--exit-zero` wins.
+/// Errors fail; warnings fail only past `--max-warnings`; `--exit-zero` wins
+/// (docs/exit-codes.md).
 pub fn exit_status(summary: &Summary, settings: &Settings) -> ExitStatus {
     let too_many_warnings = settings
         .max_warnings

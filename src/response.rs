@@ -78,7 +78,7 @@ impl Headers<'_> {
 /// One captured response with what is known of its request.
 #[derive(Clone)]
 pub struct Response<'a> {
-    /// 0-based index of the response inside its file (SPEC §5).
+    /// 0-based index of the response inside its file (docs/output-formats.md).
     pub index: usize,
     /// Where the response starts in the file.
     pub start: TextPos,
@@ -153,7 +153,7 @@ pub fn is_json_media_type(content_type: &str) -> bool {
 
 /// The media type of a Content-Type value (`text/html` of `text/html; charset=utf-8`), for
 /// messages. Parameters are dropped and anything that is not a plain `type/subtype` token
-/// is withheld, because header values never leave errlint (SPEC §7).
+/// is withheld, because header values never leave errlint (docs/security.md).
 pub fn media_type_for_display(content_type: &str) -> Option<String> {
     let essence = content_type
         .split(';')

@@ -93,4 +93,65 @@ mod tests {
         assert_eq!(text[offset], b'}');
         assert_eq!(strip_position(&error), "expected value");
     }
+
+    #[test]
+    fn serde_messages_lose_quoted_values() {
+        let error = serde_json::from_str::<f64>("\"Bearer s3cret\"").unwrap_err();
+        let message = strip_position(&error);
+        assert!(!message.contains("s3cret"), "{message}");
+        assert!(
+            message.starts_with("invalid type: string \"…\""),
+            "{message}"
+        );
+        assert_eq!(
+            redact_quoted("unknown field `tok`, expected `a`"),
+            "unknown field `…`, expected `a`"
+        );
+    }
+
+    #[test]
+    fn quoted_values_go_whatever_they_hold() {
+        // serde quotes Debug-style: a quote inside the value arrives as \".
+        let header = r#"Set-Cookie: sid="CANARY-s3cr3t"; Path=/"#;
+        let error = serde_json::from_value::<u32>(serde_json::json!(header)).unwrap_err();
+        let message = redact_quoted(&error.to_string());
+        assert!(!message.contains("CANARY"), "{message}");
+        assert!(!message.contains("s3cr3t"), "{message}");
+        assert_eq!(message, "invalid type: string \"…\", expected u32");
+
+        let digest = r#"Digest username="alice", realm="r", nonce="N0NCE", response="R3SP""#;
+        let error =
+            serde_json::from_str::<u32>(&serde_json::to_string(digest).unwrap()).unwrap_err();
+        let message = strip_position(&error);
+        for secret in ["alice", "N0NCE", "R3SP", "realm"] {
+            assert!(!message.contains(secret), "{message}");
+        }
+
+        for (text, redacted) in [
+            (
+                "unknown field `a`b`, expected `x`",
+                "unknown field `…`, expected `x`",
+            ),
+            ("missing field `status`", "missing field `…`"),
+            (
+                r#"invalid value: string "a, expected b\" c", expected d"#,
+                "invalid value: string \"…\", expected d",
+            ),
+            (
+                r#"invalid type: string "unbalanced"#,
+                "invalid type: string \"…",
+            ),
+            (r#"weird "x", expected "y""#, "weird \"…\", expected …"),
+            ("expected value", "expected value"),
+        ] {
+            assert_eq!(redact_quoted(text), redacted, "{text}");
+        }
+    }
+
+    #[test]
+    fn quote_escapes_and_shortens() {
+        assert_eq!(quote("a\u{1b}[31m"), "\"a\\u001b[31m\"");
+        let long = "x".repeat(100);
+        assert!(quote(&long).ends_with("…\""));
+    }
 }

@@ -1,4 +1,4 @@
-//! Hostile input (SPEC §7): every file below tries to crash, hang or fool errlint. Each gets
+//! Hostile input (docs/security.md): every file below tries to crash, hang or fool errlint. Each gets
 //! its finding, the run exits 1 (never a panic's code), and the control files beside them are
 //! still checked.
 

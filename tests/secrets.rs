@@ -1,4 +1,4 @@
-//! Secrets never leave the process: canary values in every place a capture keeps secrets —
+//! Secrets never leave the process (docs/security.md): canary values in every place a capture keeps secrets —
 //! header values (also written as bare strings, which serde then quotes Debug-style), Digest
 //! credentials, cookies, query strings, credentials in URLs in every form, path parameters,
 //! request bodies, a request written after a response, parameters of a Content-Type — on

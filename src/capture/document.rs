@@ -1,5 +1,5 @@
 //! Whole JSON and YAML documents: parsed into a `Node` tree, then offered to the structure
-//! formats of `FORMATS` in order (cassettes, mocks, envelopes, bare bodies).
+//! formats of `FORMATS` in order (cassettes, mocks, envelopes, bare bodies; docs/inputs.md).
 //!
 //! JSON is read whole (the files are small; a HAR never comes here). YAML is read by
 //! `yaml::read`, which hands the items of a cassette's list over one at a time, so a big

@@ -1,10 +1,10 @@
 //! Loaders: bytes of a capture file → a stream of `Response`s handed to a `Sink`.
 //!
-//! Every file is recognised by its content: the formats are listed once, in `FORMATS`, in
-//! the order they are tried, one file each (`har.rs`, `vcrpy.rs`, …). Adding a format of JSON
-//! or YAML structure is one file plus one line there. Loaders never stop at the first broken
-//! part: a broken file or entry is reported to the sink as malformed and loading goes on
-//! where it can. They know nothing of rules, settings or reports, and never print.
+//! Every file is recognised by its content (docs/inputs.md): the formats are listed once, in
+//! `FORMATS`, in the order they are tried, one file each (`har.rs`, `vcrpy.rs`, …). Adding a
+//! format of JSON or YAML structure is one file plus one line there. Loaders never stop at the
+//! first broken part: a broken file or entry is reported to the sink as malformed and loading
+//! goes on where it can. They know nothing of rules, settings or reports, and never print.
 
 use std::borrow::Cow;
 use std::io::{self, Read};

@@ -3,7 +3,7 @@
 //!
 //! `Content-Length` is never trusted to frame a body (tools print a redirect's headers
 //! without its body, and hand-edited fixtures rarely update it): a new response starts at a
-//! status line after the previous header block (SPEC §2). CRLF, LF and mixed line ends all
+//! status line after the previous header block (docs/inputs.md). CRLF, LF and mixed line ends all
 //! work; HTTP/1.0, 1.1, 2 and 3 status lines with or without a reason phrase.
 
 use std::borrow::Cow;
