@@ -631,6 +631,8 @@ fn a_repository_root_reports_only_on_its_captures() {
     assert!(files.contains(&"wiremock/mappings/get-user.json"));
     assert!(files.contains(&"test/cassettes/orders.yaml"));
     assert!(files.contains(&"spec/cassettes/charges.yml"));
+    // The mapping's 404 body comes from __files, whose own files are never walked.
+    assert!(files.contains(&"wiremock/mappings/get-user.json"));
     // package.json, tsconfig.json, ci/release.yml and docker-compose.yml: skipped, counted.
     assert!(report["summary"]["unrecognized_files"].as_u64().unwrap() >= 4);
 }
