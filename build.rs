@@ -20,7 +20,16 @@ fn main() {
     }
     let stamped = match commit(&manifest_dir) {
         Some(commit) => format!("{version} ({commit})"),
-        None => version,
+        None => {
+            // `cargo package` verifies the packaged copy in this same target dir, where it
+            // shares this script's output with the checkout's build: naming a file only the
+            // copy has (cargo adds Cargo.toml.orig) makes the checkout's next build rerun
+            // this script instead of taking the copy's commit-less version.
+            if manifest_dir.join("Cargo.toml.orig").exists() {
+                println!("cargo:rerun-if-changed=Cargo.toml.orig");
+            }
+            version
+        }
     };
     println!("cargo:rustc-env=ERRLINT_VERSION={stamped}");
 }
@@ -61,12 +70,28 @@ fn rerun_when_head_moves(dir: &Path) {
             continue;
         };
         // git answers relative to `dir` unless the path lies elsewhere (a linked worktree's).
-        let path = dir.join(path);
-        // A path that does not exist would make cargo rerun the script on every build.
-        if path.exists() {
+        // Told to cargo relative to `dir`, so that from the packaged copy in
+        // `target/package/` (see above) the path names no file and the copy reruns this
+        // script rather than take the checkout's commit. A path that does not exist would
+        // rerun it on every build, so only existing files are named.
+        if let Some(path) = relative(dir, &dir.join(path)) {
             println!("cargo:rerun-if-changed={}", path.display());
         }
     }
+}
+
+/// `path` as seen from `dir`, both resolved; `None` when either does not exist.
+fn relative(dir: &Path, path: &Path) -> Option<PathBuf> {
+    let dir = dir.canonicalize().ok()?;
+    let path = path.canonicalize().ok()?;
+    let common = dir
+        .components()
+        .zip(path.components())
+        .take_while(|(a, b)| a == b)
+        .count();
+    let mut relative: PathBuf = dir.components().skip(common).map(|_| "..").collect();
+    relative.extend(path.components().skip(common));
+    Some(relative)
 }
 
 /// Runs git in `dir` and returns its trimmed stdout, or `None` on any failure.
