@@ -1,0 +1,67 @@
+//! The README's install and CI instructions are the files that CI checks: the GitHub workflow
+//! it shows is `docs/ci/github-actions.yml` (which actionlint checks), and every pre-commit
+//! hook it names is defined in `.pre-commit-hooks.yaml` (whose hooks `tests/pre_commit.rs`
+//! runs). A README that drifted from them would teach a workflow or hook nobody tested.
+
+use std::path::Path;
+
+fn read(relative: &str) -> String {
+    std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join(relative))
+        .unwrap_or_else(|e| panic!("{relative}: {e}"))
+}
+
+/// The contents of each ```yaml block of the README.
+fn readme_yaml_blocks() -> Vec<String> {
+    let readme = read("README.md");
+    readme
+        .split("```yaml\n")
+        .skip(1)
+        .filter_map(|block| block.split_once("```").map(|(yaml, _)| yaml.to_string()))
+        .collect()
+}
+
+#[test]
+fn readme_shows_the_github_workflow_that_ci_checks() {
+    let workflow = read("docs/ci/github-actions.yml");
+    assert!(
+        readme_yaml_blocks().contains(&workflow),
+        "the README's GitHub Actions block differs from docs/ci/github-actions.yml; paste the file"
+    );
+}
+
+#[test]
+fn readme_names_only_defined_hooks_and_all_of_them() {
+    let defined: Vec<String> = read(".pre-commit-hooks.yaml")
+        .lines()
+        .filter_map(|line| line.strip_prefix("- id: "))
+        .map(|id| id.trim().to_string())
+        .collect();
+    assert_eq!(defined, ["errlint", "errlint-system"]);
+    let readme = read("README.md");
+    for id in &defined {
+        assert!(
+            readme.contains(&format!("`{id}`")),
+            "the README does not name hook {id}"
+        );
+    }
+    let used: Vec<String> = readme_yaml_blocks()
+        .iter()
+        .flat_map(|block| block.lines().map(str::to_string).collect::<Vec<_>>())
+        .filter_map(|line| {
+            line.trim_start()
+                .strip_prefix("- id: ")
+                .and_then(|rest| rest.split_whitespace().next())
+                .map(str::to_string)
+        })
+        .collect();
+    assert!(
+        !used.is_empty(),
+        "the README shows no pre-commit configuration"
+    );
+    for id in used {
+        assert!(
+            defined.contains(&id),
+            "the README uses hook {id}, which is not defined"
+        );
+    }
+}
