@@ -65,3 +65,19 @@ fn readme_names_only_defined_hooks_and_all_of_them() {
         );
     }
 }
+
+/// The README promises the oldest Rust that Cargo.toml's rust-version declares (and that
+/// `.ci/check-rust-version` holds to the locked dependencies).
+#[test]
+fn readme_states_the_minimum_rust_of_cargo_toml() {
+    let manifest = read("Cargo.toml");
+    let rust_version = manifest
+        .lines()
+        .find_map(|line| line.strip_prefix("rust-version = "))
+        .map(|value| value.trim_matches('"'))
+        .expect("Cargo.toml declares rust-version");
+    assert!(
+        read("README.md").contains(&format!("with a Rust toolchain, {rust_version} or newer")),
+        "the README's install section does not say Rust {rust_version} or newer"
+    );
+}
