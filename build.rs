@@ -53,8 +53,8 @@ fn commit(dir: &Path) -> Option<String> {
 
 /// Asks cargo to rerun this script when HEAD moves: a checkout changes `HEAD`, a commit
 /// changes the branch's ref file (or `packed-refs`), every move appends to `logs/HEAD`,
-/// staging changes `index`. `--git-path`
-/// resolves each inside a linked worktree too, where HEAD is per worktree and refs are shared.
+/// staging changes `index`. `--git-path` finds each inside a linked worktree too, where HEAD
+/// is the worktree's own and the refs are shared.
 fn rerun_when_head_moves(dir: &Path) {
     let mut files = vec![
         "HEAD".to_string(),
