@@ -1,4 +1,4 @@
-//! Baselines: adopting errlint on captures that already break the contract (SPEC §4).
+//! Baselines: adopting errlint on captures that already break the contract (docs/configuration.md).
 //!
 //! A baseline records findings by file, response index, rule and pointer, never by line or
 //! column, so reformatting a capture keeps them matched. The file is sorted, pretty JSON with
@@ -11,7 +11,7 @@ use anyhow::{Context as _, Result};
 use serde::{Deserialize, Serialize};
 
 use crate::diagnostic::Diagnostic;
-use crate::settings::absolute;
+use crate::paths::absolute;
 
 /// The version of the baseline file's shape.
 const VERSION: u32 = 1;

@@ -1,168 +1,24 @@
 //! The checker: runs the rules on each response a loader yields and turns their findings into
 //! located diagnostics while the response's buffers are still alive.
 //!
-//! It decides which responses are checked (SPEC §3: 1xx and 3xx are not, except a 304 for
+//! It decides which responses are checked (docs/rules.md: 1xx and 3xx are not, except a 304 for
 //! `body-on-no-content`), parses each body once for all rules, and resolves anchors (body
 //! offsets, JSON Pointers) to file line:column and an excerpt.
 
-use std::collections::BTreeMap;
 use std::path::Path;
 use std::sync::Arc;
 
 use crate::capture::{Sink, SplitSink};
-use crate::config::Level;
 use crate::contract::Contract;
 use crate::diagnostic::{CheckedResponse, Diagnostic, RequestInfo, Summary};
 use crate::emit::Offer;
 use crate::excerpt::excerpt;
-use crate::locate::{find_pointer, raw_offset_in_literal};
+use crate::facts::facts_for;
+use crate::locate::find_pointer;
 use crate::position::TextPos;
-use crate::response::{Body, OriginKind, Response, is_json_media_type, redact_url};
-use crate::rules::{self, Anchor, BodyState, Facts, Finding, Rule, Severity};
-use crate::settings::PathGlobs;
-
-/// The rules in force and what they measure against, resolved before the first file.
-pub struct RuleSet {
-    pub contract: Contract,
-    /// Every rule's level from defaults and errlint.toml's `[rules]`.
-    pub levels: BTreeMap<&'static str, Level>,
-    /// `[[overrides]]`: levels for files matching their globs, applied in order.
-    pub overrides: Vec<(PathGlobs, BTreeMap<&'static str, Level>)>,
-}
-
-impl RuleSet {
-    /// Every rule at its default severity, with the given contract.
-    pub fn defaults(contract: Contract) -> Self {
-        Self {
-            contract,
-            levels: rules::RULES
-                .iter()
-                .map(|r| (r.name, Some(r.default_severity)))
-                .collect(),
-            overrides: Vec::new(),
-        }
-    }
-
-    /// The enabled rules and their severities for one file, in `RULES` order.
-    pub fn enabled_for(&self, path: Option<&Path>) -> Vec<(&'static Rule, Severity)> {
-        if self.overrides.is_empty() {
-            return rules::RULES
-                .iter()
-                .filter_map(|rule| {
-                    self.levels
-                        .get(rule.name)
-                        .copied()
-                        .flatten()
-                        .map(|severity| (*rule, severity))
-                })
-                .collect();
-        }
-        let mut levels = self.levels.clone();
-        if let Some(path) = path {
-            for (globs, overrides) in &self.overrides {
-                if globs.matches(path) {
-                    levels.extend(overrides.iter().map(|(k, v)| (*k, *v)));
-                }
-            }
-        }
-        rules::RULES
-            .iter()
-            .filter_map(|rule| {
-                levels
-                    .get(rule.name)
-                    .copied()
-                    .flatten()
-                    .map(|severity| (*rule, severity))
-            })
-            .collect()
-    }
-}
-
-/// Parses a body once and classifies it for the rules.
-pub fn facts_for<'r, 'a>(response: &'r Response<'a>) -> Facts<'r, 'a> {
-    Facts {
-        response,
-        body: body_state(response),
-    }
-}
-
-fn body_state(response: &Response<'_>) -> BodyState {
-    let Some(body) = &response.body else {
-        return BodyState::NotCaptured;
-    };
-    if body.is_blank() {
-        return BodyState::Empty;
-    }
-    let bytes = body
-        .bytes
-        .strip_prefix(b"\xEF\xBB\xBF")
-        .unwrap_or(&body.bytes);
-    let bom = body.bytes.len() - bytes.len();
-    // Most success bodies only need to be valid: checking that without building a tree is
-    // several times cheaper. A body that mentions "message" may be an error object under a
-    // 2xx (error-body-on-success), so it gets the full parse.
-    let success = response
-        .status
-        .valid_code()
-        .is_some_and(|c| (200..300).contains(&c));
-    let parsed = if success && memchr::memmem::find(bytes, b"\"message\"").is_none() {
-        serde_json::from_slice::<serde::de::IgnoredAny>(bytes).map(|_| BodyState::ValidJson)
-    } else {
-        serde_json::from_slice(bytes).map(BodyState::Json)
-    };
-    match parsed {
-        Ok(state) => state,
-        // Whether the body claimed to be JSON matters only once it failed to parse.
-        Err(error) if claims_json(bytes, response) => BodyState::InvalidJson {
-            offset: bom + offset_of(bytes, error.line(), error.column()),
-            message: parse_error_message(&error),
-        },
-        Err(_) => BodyState::NotJson,
-    }
-}
-
-/// A body claims to be JSON when its Content-Type says so, or when it is text starting with
-/// `{` or `[` (base64-decoded image bytes may start with 0x7B by chance).
-fn claims_json(bytes: &[u8], response: &Response<'_>) -> bool {
-    let first = bytes.iter().find(|b| !b.is_ascii_whitespace());
-    (matches!(first, Some(b'{' | b'[')) && looks_like_text(bytes))
-        || response
-            .content_type
-            .as_deref()
-            .is_some_and(is_json_media_type)
-}
-
-/// serde_json's message, made plain where it is obscure.
-fn parse_error_message(error: &serde_json::Error) -> String {
-    let message = rules::strip_position(error);
-    if message == "recursion limit exceeded" {
-        // serde_json stops at 128 levels, which keeps a hostile body from exhausting the stack.
-        "nested more than 128 levels deep (errlint reads no deeper)".to_string()
-    } else {
-        message
-    }
-}
-
-/// True when the start of a body is UTF-8 text (a character cut at the limit is fine).
-fn looks_like_text(bytes: &[u8]) -> bool {
-    let head = &bytes[..bytes.len().min(1024)];
-    match std::str::from_utf8(head) {
-        Ok(_) => true,
-        Err(error) => error.error_len().is_none(),
-    }
-}
-
-/// The byte offset of serde_json's 1-based line and column (a column counts bytes).
-pub fn offset_of(bytes: &[u8], line: usize, column: usize) -> usize {
-    let line_start = if line <= 1 {
-        0
-    } else {
-        memchr::memchr_iter(b'\n', bytes)
-            .nth(line - 2)
-            .map_or(bytes.len(), |i| i + 1)
-    };
-    (line_start + column.saturating_sub(1)).min(bytes.len())
-}
+use crate::response::{OriginKind, Response, redact_url};
+pub use crate::rule_set::RuleSet;
+use crate::rules::{self, Anchor, Finding, Rule, Severity};
 
 /// Which rules a response gets, by status class.
 enum Route {
@@ -272,6 +128,7 @@ impl<'s> FileChecker<'s> {
             column: located.position.column,
             response: response.index,
             pointer: located.pointer,
+            keyword: finding.keyword,
             status: response.status.code(),
             request: request.clone(),
             // Only the human format draws labels under excerpts.
@@ -382,6 +239,7 @@ impl Sink for FileChecker<'_> {
             column: at.column,
             response,
             pointer: None,
+            keyword: None,
             status: None,
             request: None,
             label: None,
@@ -398,6 +256,7 @@ fn request_info(response: &Response<'_>) -> Option<RequestInfo> {
     Some(RequestInfo {
         method: response.method.as_deref().map(str::to_string),
         url: response.raw_url.as_deref().map(redact_url),
+        template: None,
     })
 }
 
@@ -436,58 +295,15 @@ fn locate(anchor: &Anchor, response: &Response<'_>, with_excerpt: bool) -> Locat
         }
     };
     let excerpt = with_excerpt.then(|| {
-        let start_line = body_position(body, 0).line;
+        let start_line = body.origin.position(&body.bytes, 0).line;
         let verbatim = matches!(body.origin.kind, OriginKind::Verbatim);
         excerpt(&body.bytes, span.clone(), |n| {
             verbatim.then(|| start_line.saturating_add(n as u32))
         })
     });
     Located {
-        position: body_position(body, span.start),
+        position: body.origin.position(&body.bytes, span.start),
         pointer,
         excerpt,
-    }
-}
-
-/// The file position of a byte of the body.
-fn body_position(body: &Body<'_>, offset: usize) -> TextPos {
-    let origin = &body.origin;
-    match origin.kind {
-        OriginKind::Verbatim => origin.file.position(origin.offset + offset),
-        OriginKind::JsonString(literal) => origin
-            .file
-            .position(origin.offset + raw_offset_in_literal(literal, offset)),
-        OriginKind::JsonMember {
-            container,
-            pointer,
-            decoded,
-        } => match find_pointer(container, pointer) {
-            Some(found) if found.span.len() >= 2 && !found.missing => {
-                let literal = &container[found.span.start + 1..found.span.end - 1];
-                let within = if decoded {
-                    0
-                } else {
-                    raw_offset_in_literal(literal, offset)
-                };
-                let raw = found.span.start + 1 + within;
-                origin.file.position(origin.offset + raw)
-            }
-            _ => origin.file.position(origin.offset),
-        },
-        OriginKind::Decoded => origin.file.position(origin.offset),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn serde_positions_become_offsets() {
-        let text = b"{\n  \"a\": 1,\n  \"b\": }";
-        let error = serde_json::from_slice::<serde_json::Value>(text).unwrap_err();
-        let offset = offset_of(text, error.line(), error.column());
-        assert_eq!(text[offset], b'}');
-        assert_eq!(rules::strip_position(&error), "expected value");
     }
 }

@@ -91,6 +91,11 @@ pub struct CheckArgs {
     #[arg(short, long)]
     pub quiet: bool,
 
+    /// Print counts instead of findings: by rule, then by endpoint (METHOD /path/{id}) and
+    /// rule, most frequent first. A table, or a JSON object with -f json.
+    #[arg(long)]
+    pub statistics: bool,
+
     /// Exit 0 even when there are errors (exit 2 still reports that errlint failed).
     #[arg(long)]
     pub exit_zero: bool,
@@ -118,7 +123,7 @@ pub enum OutputFormat {
     Human,
     /// One line per finding: FILE:LINE:COL: SEVERITY[rule] message.
     Concise,
-    /// The stable JSON report (SPEC §5).
+    /// The stable JSON report (docs/output-formats.md).
     Json,
     /// SARIF 2.1.0, for GitHub code scanning and other SARIF viewers.
     Sarif,
@@ -126,24 +131,34 @@ pub enum OutputFormat {
     Junit,
     /// GitHub Actions workflow commands: annotations on the files.
     Github,
+    /// GitLab Code Quality JSON, for merge request widgets.
+    Gitlab,
+    /// One self-contained HTML page: summary, endpoints by rules, grouped findings.
+    Html,
 }
 
 impl OutputFormat {
     /// Every format, for code that must treat them all alike (tests, fuzzing).
-    pub const ALL: [OutputFormat; 6] = [
+    pub const ALL: [OutputFormat; 8] = [
         OutputFormat::Human,
         OutputFormat::Concise,
         OutputFormat::Json,
         OutputFormat::Sarif,
         OutputFormat::Junit,
         OutputFormat::Github,
+        OutputFormat::Gitlab,
+        OutputFormat::Html,
     ];
 
     /// Formats for machines: their output is always a valid document and never coloured.
     pub fn is_machine(self) -> bool {
         matches!(
             self,
-            OutputFormat::Json | OutputFormat::Sarif | OutputFormat::Junit
+            OutputFormat::Json
+                | OutputFormat::Sarif
+                | OutputFormat::Junit
+                | OutputFormat::Gitlab
+                | OutputFormat::Html
         )
     }
 }

@@ -1,4 +1,4 @@
-//! `errlint.toml`: its types, its discovery, and its validation (SPEC §4).
+//! `errlint.toml`: its types, its discovery, and its validation (docs/configuration.md).
 //!
 //! The file is read as a TOML table and checked key by key, so that every mistake names the
 //! file, the key, what was expected and, when a known key is close, what was meant. Nothing

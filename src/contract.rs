@@ -1,6 +1,6 @@
 //! The error contract in force: the schema, the documented statuses and the status → type map.
 //!
-//! Built once before the first capture is read (SPEC §1, overridable by configuration) and
+//! Built once before the first capture is read (docs/rules.md, overridable by configuration) and
 //! shared read-only by every rule on every thread.
 
 use std::collections::BTreeMap;
@@ -9,13 +9,13 @@ use std::path::Path;
 use anyhow::{Context as _, Result, bail};
 use serde_json::Value;
 
-/// The bundled schema of SPEC §1, compiled into the binary.
+/// The bundled schema (docs/rules.md), compiled into the binary.
 pub const BUNDLED_SCHEMA: &str = include_str!("../schemas/error.schema.json");
 
 /// The four values `type` may take.
 pub const ERROR_TYPES: [&str; 4] = ["invalid_request", "rate_limit", "api", "authentication"];
 
-/// Status codes of SPEC §1's default profile.
+/// The documented status codes of the default contract (docs/configuration.md).
 pub const DEFAULT_DOCUMENTED_STATUSES: [u16; 14] = [
     200, 201, 202, 204, 400, 401, 403, 404, 409, 429, 500, 502, 503, 504,
 ];
@@ -86,7 +86,7 @@ impl Contract {
 
 /// Compiles a schema file. Its `$ref`s may point only to files in the same folder: anything
 /// else (a URL, an absolute path, `../`) is refused before compiling, and the retriever
-/// serves only the files already read, so errlint never touches the network (SPEC §7).
+/// serves only the files already read, so errlint never touches the network (docs/security.md).
 pub fn load_schema(path: &Path) -> Result<jsonschema::Validator> {
     let shown = path.display();
     let document = read_json(path).with_context(|| format!("cannot use the schema {shown}"))?;

@@ -15,6 +15,10 @@ use crate::rules::Severity;
 pub struct RequestInfo {
     pub method: Option<String>,
     pub url: Option<String>,
+    /// The path template of the request's operation (`/v1/customers/{id}`) when an API
+    /// description names it; reports then count findings by it instead of guessing one
+    /// from the URL (`endpoint.rs`).
+    pub template: Option<String>,
 }
 
 /// One finding, located in a file.
@@ -32,6 +36,9 @@ pub struct Diagnostic {
     /// RFC 6901 pointer into the body, when the finding is about a part of it.
     /// Mostly a constant (`/type`), so shared rather than allocated per finding.
     pub pointer: Option<Cow<'static, str>>,
+    /// What tells apart findings of one rule at one pointer: the schema keyword that failed
+    /// (`type`, `enum`) for `schema` findings. Part of a finding's identity (fingerprints).
+    pub keyword: Option<Cow<'static, str>>,
     pub status: Option<i64>,
     /// Shared by all findings on one response.
     pub request: Option<Arc<RequestInfo>>,

@@ -1,8 +1,11 @@
 //! PATHs → inputs: files as given, directories walked, `-` for stdin.
 //!
-//! Walks look only at capture extensions, skip hidden entries (`.git`) and never follow
-//! symbolic links (SPEC §2); only regular files are ever opened, so FIFOs and sockets in a
-//! walked tree cannot block a run. A named path that does not exist is an error (exit 2).
+//! Walks look only at capture extensions (and their `.gz` forms), skip hidden entries
+//! (`.git`), `node_modules`, `target` and the bodies in a WireMock `__files` folder (read
+//! through their mappings), and never follow symbolic links (docs/inputs.md); only regular
+//! files are ever opened, so FIFOs and sockets in a walked tree cannot block a run. A named
+//! path that does not exist is an error (exit 2). The walk only chooses files: what they hold
+//! is the loaders' to recognise.
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -10,12 +13,25 @@ use std::sync::Arc;
 use anyhow::{Result, bail};
 use walkdir::WalkDir;
 
-use crate::settings::PathGlobs;
+use crate::paths::PathGlobs;
 
-/// Extensions a directory walk looks at.
-pub const WALKED_EXTENSIONS: [&str; 8] = [
-    "har", "json", "jsonl", "ndjson", "http", "txt", "resp", "response",
+/// Extensions a directory walk looks at, each also followed by `.gz`.
+pub const WALKED_EXTENSIONS: [&str; 12] = [
+    "har", "json", "jsonl", "ndjson", "http", "txt", "resp", "response", "yml", "yaml", "warc",
+    "saz",
 ];
+
+/// Folders a walk never enters: dependencies and build output hold no captures of the
+/// project's own (and are huge). WireMock's `__files` holds bodies, not captures.
+const SKIPPED_FOLDERS: [&str; 3] = ["node_modules", "target", "__files"];
+
+/// True when a walk looks at a file of this name: a capture extension, possibly gzipped.
+pub fn is_walked(file_name: &str) -> bool {
+    let lower = file_name.to_ascii_lowercase();
+    let name = lower.strip_suffix(".gz").unwrap_or(&lower);
+    name.rsplit_once('.')
+        .is_some_and(|(_, extension)| WALKED_EXTENSIONS.contains(&extension))
+}
 
 /// Where an input's bytes come from.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -99,18 +115,17 @@ fn walk(root: &Path, inputs: &mut Vec<Input>, excluded: &dyn Fn(&Path) -> bool) 
         .sort_by_file_name()
         .into_iter()
         .filter_entry(|entry| {
+            let name = entry.file_name().to_string_lossy();
             entry.depth() == 0
-                || !(entry.file_name().to_string_lossy().starts_with('.') || excluded(entry.path()))
+                || !(name.starts_with('.')
+                    || (entry.file_type().is_dir() && SKIPPED_FOLDERS.contains(&name.as_ref()))
+                    || excluded(entry.path()))
         });
     for entry in walker {
         match entry {
             Ok(entry) if entry.file_type().is_file() => {
                 let path = entry.path();
-                let extension = path
-                    .extension()
-                    .map(|e| e.to_string_lossy().to_ascii_lowercase())
-                    .unwrap_or_default();
-                if WALKED_EXTENSIONS.contains(&extension.as_str()) {
+                if is_walked(&entry.file_name().to_string_lossy()) {
                     inputs.push(Input {
                         display: Arc::from(display_path(path)),
                         file_name: file_name_of(path),
@@ -151,4 +166,27 @@ fn file_name_of(path: &Path) -> String {
     path.file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn walked_names() {
+        for name in [
+            "a.har",
+            "A.HAR.GZ",
+            "c.yml",
+            "d.yaml.gz",
+            "e.warc.gz",
+            "f.saz",
+            "404.json",
+        ] {
+            assert!(is_walked(name), "{name}");
+        }
+        for name in ["a.gz", "README.md", "har", "x.zip", "y.json.bz2"] {
+            assert!(!is_walked(name), "{name}");
+        }
+    }
 }

@@ -1,5 +1,6 @@
 //! Rule docs pages for `errlint rule NAME` and `errlint rules`, from each rule's fixed
-//! sections (what it does, why it matters, example, instead).
+//! sections (what it does, why it matters, example, instead), and the same pages as
+//! Markdown for `docs/rules.md` (a test keeps that file equal to `markdown()`).
 
 use std::fmt::Write as _;
 
@@ -50,6 +51,77 @@ pub fn all_pages() -> String {
         .map(|rule| page(rule))
         .collect::<Vec<_>>()
         .join("\n")
+}
+
+/// Every rule's page as Markdown: the body of `docs/rules.md`.
+pub fn markdown() -> String {
+    let mut out = String::new();
+    out.push_str(
+        "# Rules\n\n<!-- Generated from the rules' own docs (src/rules/). Do not edit: run \
+`UPDATE_DOCS=1 cargo test --test docs` after changing a rule. -->\n\n\
+Each rule has a stable name, used in reports, in `errlint.toml` (`[rules]`, `[[overrides]]`) \
+and by `errlint rule NAME`, which prints the same page in a terminal. Responses with a 1xx or \
+3xx status are not checked (except a 304 by `body-on-no-content`); 2xx responses only by the \
+rules marked \"2xx too\". Severities are configurable: see [configuration](configuration.md).\n\n\
+| rule | default | checks | fires when |\n|---|---|---|---|\n",
+    );
+    for rule in RULES {
+        let scope = if rule.checks_success {
+            "2xx too"
+        } else {
+            "4xx/5xx"
+        };
+        let _ = writeln!(
+            out,
+            "| [`{name}`](#{name}) | {} | {scope} | {} |",
+            rule.default_severity,
+            rule.summary,
+            name = rule.name
+        );
+    }
+    for rule in RULES {
+        let _ = write!(
+            out,
+            "\n## {}\n\n{} (default severity: {}).\n\n",
+            rule.name, rule.summary, rule.default_severity
+        );
+        for (heading, text) in [
+            ("What it does", rule.docs.what_it_does),
+            ("Why it matters", rule.docs.why),
+        ] {
+            let _ = write!(out, "### {heading}\n\n{}\n\n", markdown_text(text));
+        }
+        let _ = write!(
+            out,
+            "### Example\n\n```http\n{}\n```\n\n### Instead\n\n{}\n\n",
+            rule.docs.example,
+            markdown_text(rule.docs.instead)
+        );
+        let _ = writeln!(
+            out,
+            "Configure it in `errlint.toml`: `[rules] {} = \"error\" | \"warning\" | \"off\"`.",
+            rule.name
+        );
+    }
+    out
+}
+
+/// A docs section as Markdown: paragraphs that are a body or a header line become code
+/// blocks, the rest stays prose.
+fn markdown_text(text: &str) -> String {
+    text.split("\n\n")
+        .map(|paragraph| {
+            let code = paragraph.starts_with(['{', '['])
+                || paragraph.starts_with("HTTP/")
+                || paragraph.starts_with("Content-Type:");
+            if code {
+                format!("```\n{paragraph}\n```")
+            } else {
+                paragraph.to_string()
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("\n\n")
 }
 
 /// One line per rule: name, default severity, summary.

@@ -69,8 +69,9 @@ pub struct Emitter<'o> {
 pub struct Finished {
     pub summary: Summary,
     pub recorder: Option<Recorder>,
-    /// The first write error of each output, if any.
-    pub write_errors: Vec<io::Error>,
+    /// The first write error of each output that failed, with the output's position in the
+    /// list the emitter was given.
+    pub write_errors: Vec<(usize, io::Error)>,
 }
 
 impl<'o> Emitter<'o> {
@@ -118,7 +119,12 @@ impl<'o> Emitter<'o> {
             output.write(|stream, out| stream.end(&summary, checked, out));
             output.write(|_, out| out.flush());
         }
-        let write_errors = state.outputs.into_iter().filter_map(|o| o.failed).collect();
+        let write_errors = state
+            .outputs
+            .into_iter()
+            .enumerate()
+            .filter_map(|(i, o)| o.failed.map(|error| (i, error)))
+            .collect();
         Finished {
             summary,
             recorder: state.recorder,

@@ -32,15 +32,7 @@ pub fn excerpt(
     line_number: impl Fn(usize) -> Option<u32>,
 ) -> Excerpt {
     let text = String::from_utf8_lossy(body);
-    // Offsets into lossy text: invalid bytes become U+FFFD, so recompute through the prefix.
-    let to_text = |offset: usize| -> usize {
-        let offset = offset.min(body.len());
-        if matches!(text, std::borrow::Cow::Borrowed(_)) {
-            floor_char_boundary(&text, offset)
-        } else {
-            String::from_utf8_lossy(&body[..offset]).len()
-        }
-    };
+    let to_text = |offset: usize| lossy_offset(body, offset);
     let start = to_text(span.start);
     let end = to_text(span.end.max(span.start)).max(start);
 
@@ -156,6 +148,33 @@ fn cut_line(line: &str, span_start: usize, span_end: usize) -> (String, Range<us
     (shown, start..start + marked.len())
 }
 
+/// Where byte `offset` of `bytes` lands in `String::from_utf8_lossy(bytes)`: always on a
+/// character boundary of that text. Spans come from parsers that count raw bytes, and may fall
+/// inside a multi-byte character or inside bytes that lossy decoding replaced by U+FFFD (three
+/// bytes for any run of one to three invalid bytes), so byte offsets cannot be used on the text
+/// as they are.
+fn lossy_offset(bytes: &[u8], offset: usize) -> usize {
+    let offset = offset.min(bytes.len());
+    let (mut raw, mut text) = (0usize, 0usize);
+    for chunk in bytes.utf8_chunks() {
+        let valid = chunk.valid();
+        if offset < raw + valid.len() {
+            return text + floor_char_boundary(valid, offset - raw);
+        }
+        raw += valid.len();
+        text += valid.len();
+        if offset < raw + chunk.invalid().len() {
+            // Inside bytes shown as one replacement character: point at that character.
+            return text;
+        }
+        raw += chunk.invalid().len();
+        if !chunk.invalid().is_empty() {
+            text += char::REPLACEMENT_CHARACTER.len_utf8();
+        }
+    }
+    text
+}
+
 fn floor_char_boundary(text: &str, mut index: usize) -> usize {
     index = index.min(text.len());
     while !text.is_char_boundary(index) {
@@ -220,20 +239,72 @@ mod tests {
         assert!(e.span.end <= e.text.len(), "{e:?}");
     }
 
+    /// The shown text and the span into it, checked the way the human renderer uses them.
+    fn assert_well_formed(e: &Excerpt, body: &[u8], span: &Range<usize>) {
+        assert!(
+            e.span.start <= e.span.end && e.span.end <= e.text.len(),
+            "{body:?} {span:?}: span {:?} outside {:?}",
+            e.span,
+            e.text
+        );
+        assert!(
+            e.text.is_char_boundary(e.span.start) && e.text.is_char_boundary(e.span.end),
+            "{body:?} {span:?}: span {:?} splits a character of {:?}",
+            e.span,
+            e.text
+        );
+        assert!(
+            !e.text.chars().any(|c| c.is_control() && c != '\n'),
+            "{body:?}: a control character reached the excerpt {:?}",
+            e.text
+        );
+    }
+
+    #[test]
+    fn a_span_inside_a_character_next_to_invalid_bytes() {
+        // A parser's error offset inside "😀" of a body whose later 0xFF makes decoding lossy:
+        // this once sliced the text inside the character and panicked.
+        let body = b"{\"message\": \"\\u0\xf0\x9f\x98\x80\"}\xff";
+        let e = excerpt(body, 19..19, |_| Some(1));
+        assert_well_formed(&e, body, &(19..19));
+        assert!(e.text.contains('😀'), "{:?}", e.text);
+        assert_eq!(marked(&e), "😀");
+    }
+
+    #[test]
+    fn maps_raw_offsets_onto_lossy_text() {
+        let body = b"a\xffb\xf0\x9f\x98\x80c";
+        // a, U+FFFD (3 bytes), b, 😀 (4 bytes), c
+        assert_eq!(lossy_offset(body, 0), 0);
+        assert_eq!(lossy_offset(body, 1), 1);
+        assert_eq!(lossy_offset(body, 2), 4);
+        assert_eq!(lossy_offset(body, 3), 5);
+        assert_eq!(lossy_offset(body, 5), 5, "inside 😀 snaps to its start");
+        assert_eq!(lossy_offset(body, 7), 9);
+        assert_eq!(lossy_offset(body, 99), 10);
+    }
+
     #[test]
     fn never_panics_on_odd_spans_and_bytes() {
-        let bodies: [&[u8]; 6] = [
+        let bodies: [&[u8]; 9] = [
             b"",
             b"\xff\xfe{\"a\":1}",
             b"\n\n\n",
             "é\r\nü".as_bytes(),
             b"x\n \n\n",
             b"\r\n\r\n",
+            b"{\"m\":\"\xf0\x9f\x98\x80\xe2\x82\"}\xff\n\xc3",
+            "\u{1b}[31m\u{202e}ü€😀\u{7f}".as_bytes(),
+            b"\xe2\x82\xac\xe2\x82\n\xf0\x9f\x98",
         ];
         for body in bodies {
             for start in 0..=body.len() + 2 {
-                for end in [0, start, start + 1, body.len() + 5] {
-                    let _ = excerpt(body, start..end, |_| Some(1));
+                for end in [0, start, start + 1, start + 3, body.len() + 5] {
+                    let e = excerpt(body, start..end, |_| Some(1));
+                    assert_well_formed(&e, body, &(start..end));
+                    if !body.iter().all(u8::is_ascii_whitespace) {
+                        assert!(!e.text.is_empty(), "{body:?} {start}..{end}: empty excerpt");
+                    }
                 }
             }
         }

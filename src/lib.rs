@@ -23,6 +23,7 @@ use anyhow::{Context as _, Result};
 use rayon::prelude::*;
 
 pub mod baseline;
+pub mod body_map;
 pub mod capture;
 pub mod check;
 pub mod cli;
@@ -32,24 +33,31 @@ pub mod diagnostic;
 pub mod discover;
 pub mod docs;
 pub mod emit;
+pub mod endpoint;
 pub mod excerpt;
+pub mod facts;
 pub mod locate;
+pub mod output_file;
+pub mod paths;
 pub mod position;
 pub mod render;
 pub mod response;
+pub mod rule_set;
 pub mod rules;
 pub mod settings;
+pub mod text;
 
 use capture::{Outcome, Sink};
 use check::FileChecker;
 use cli::{CheckArgs, Cli, Command};
 use diagnostic::{Diagnostic, Report, Summary};
 use discover::{Input, Source};
+use output_file::OutputFile;
 use position::TextPos;
 use render::RenderConfig;
 use settings::Settings;
 
-/// How a run ended (SPEC §6).
+/// How a run ended (docs/exit-codes.md).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ExitStatus {
     /// No error findings (and warnings within `--max-warnings`).
@@ -111,6 +119,19 @@ pub fn run(cli: Cli, stdout: &mut (dyn Write + Send)) -> Result<ExitStatus> {
 }
 
 fn check(args: &CheckArgs, stdout: &mut (dyn Write + Send)) -> Result<ExitStatus> {
+    if args.statistics && render::statistics(args.output_format, RenderConfig::default()).is_none()
+    {
+        anyhow::bail!(
+            "--statistics prints a table (-f human or concise) or a JSON object (-f json), not {}",
+            format_name(args.output_format)
+        );
+    }
+    // Lets the tests prove what a panic prints, using a canary as the message, without a
+    // real bug to trigger. Debug builds only: a release binary has no such switch.
+    #[cfg(debug_assertions)]
+    if let Some(message) = std::env::var_os("ERRLINT_DEBUG_PANIC_WITH") {
+        panic!("{}", message.to_string_lossy());
+    }
     let settings = Settings::resolve(args, io::stdout().is_terminal(), &|name| {
         std::env::var(name).ok()
     })?;
@@ -140,34 +161,49 @@ fn check(args: &CheckArgs, stdout: &mut (dyn Write + Send)) -> Result<ExitStatus
         color: settings.output.color && !format.is_machine(),
         quiet: settings.output.quiet,
     };
-    // With --output-file the report goes to a temporary file beside it (renamed into place
-    // at the end) and people get the human report on stdout.
+    if args.output_file.is_some() || args.write_baseline.is_some() {
+        output_file::install_signal_cleanup();
+    }
+    // With --output-file the report goes to that file (see output_file for how it is written)
+    // and people get the human report on stdout.
     let mut report_file = match &args.output_file {
-        Some(path) => Some(
-            AtomicFile::create(path)
-                .with_context(|| format!("cannot write the report to {}", path.display()))?,
-        ),
+        Some(path) => Some(OutputFile::create(path).with_context(|| cannot_write(path))?),
         None => None,
     };
+    // The outputs, in order: the report file when there is one, then stdout.
+    let destinations: Vec<String> = args
+        .output_file
+        .iter()
+        .map(|path| cannot_write(path))
+        .chain(["cannot write the report to standard output".to_string()])
+        .collect();
     let outputs = match report_file.as_mut() {
         Some(file) => vec![
             emit::Output::new(
-                render::renderer(format).stream(RenderConfig {
-                    color: false,
-                    ..config
-                }),
-                &mut file.writer,
+                stream_for(
+                    format,
+                    args.statistics,
+                    RenderConfig {
+                        color: false,
+                        ..config
+                    },
+                ),
+                file,
             ),
             emit::Output::new(
-                render::renderer(cli::OutputFormat::Human).stream(RenderConfig {
-                    color: settings.output.color,
-                    ..config
-                }),
+                stream_for(
+                    cli::OutputFormat::Human,
+                    args.statistics,
+                    RenderConfig {
+                        color: settings.output.color,
+                        ..config
+                    },
+                ),
                 stdout,
             ),
         ],
         None => vec![emit::Output::new(
-            render::renderer(format).stream(config),
+            stream_for(format, args.statistics, config),
             stdout,
         )],
     };
@@ -180,53 +216,57 @@ fn check(args: &CheckArgs, stdout: &mut (dyn Write + Send)) -> Result<ExitStatus
         bar.finish_and_clear();
     }
     let finished = emitter.finish(summary, &checked);
-    for error in finished.write_errors {
+    for (output, error) in finished.write_errors {
         // A closed pipe (`errlint check … | head -1`) is the reader's choice, not a failure.
         if error.kind() != io::ErrorKind::BrokenPipe {
-            return Err(error.into());
+            let destination = destinations.get(output).cloned().unwrap_or_default();
+            return Err(anyhow::Error::new(error).context(destination));
         }
     }
     if let (Some(file), Some(path)) = (report_file, &args.output_file) {
-        file.persist(path)
-            .with_context(|| format!("cannot write the report to {}", path.display()))?;
+        file.commit().with_context(|| cannot_write(path))?;
     }
     if let (Some(recorder), Some(path)) = (finished.recorder, &args.write_baseline) {
         let text = recorder.render();
-        AtomicFile::create(path)
+        OutputFile::create(path)
             .and_then(|mut file| {
-                file.writer.write_all(text.as_bytes())?;
-                file.persist(path)
+                file.write_all(text.as_bytes())?;
+                file.commit()
             })
-            .with_context(|| format!("cannot write the baseline {}", path.display()))?;
+            .with_context(|| format!("cannot write the baseline to {}", path.display()))?;
         // Recording today's findings is the point of the run, not a failure.
         return Ok(ExitStatus::Success);
     }
     Ok(exit_status(&finished.summary, &settings))
 }
 
-/// A file written to a temporary file beside its destination and renamed into place when
-/// complete, so readers never see half a report or baseline.
-struct AtomicFile {
-    writer: io::BufWriter<tempfile::NamedTempFile>,
+/// The stream of a format, or its `--statistics` form when it has one (`check` refuses
+/// `--statistics` with a format that has none before anything is read or written).
+fn stream_for(
+    format: cli::OutputFormat,
+    statistics: bool,
+    config: RenderConfig,
+) -> Box<dyn render::Stream> {
+    match statistics
+        .then(|| render::statistics(format, config))
+        .flatten()
+    {
+        Some(stream) => stream,
+        None => render::renderer(format).stream(config),
+    }
 }
 
-impl AtomicFile {
-    fn create(path: &Path) -> io::Result<Self> {
-        let dir = match path.parent() {
-            Some(parent) if !parent.as_os_str().is_empty() => parent,
-            _ => Path::new("."),
-        };
-        let file = tempfile::NamedTempFile::new_in(dir)?;
-        Ok(Self {
-            writer: io::BufWriter::new(file),
-        })
-    }
+/// A format's name as typed after `-f`.
+fn format_name(format: cli::OutputFormat) -> String {
+    use clap::ValueEnum as _;
+    format
+        .to_possible_value()
+        .map_or_else(|| format!("{format:?}"), |v| v.get_name().to_string())
+}
 
-    fn persist(self, path: &Path) -> io::Result<()> {
-        let file = self.writer.into_inner().map_err(|e| e.into_error())?;
-        file.persist(path).map_err(|e| e.error)?;
-        Ok(())
-    }
+/// The one line that says which report could not be written.
+fn cannot_write(path: &Path) -> String {
+    format!("cannot write the report to {}", path.display())
 }
 
 /// True when two paths name the same existing file.
@@ -316,8 +356,9 @@ fn check_input<'e>(
     let format = settings.output.format;
     let needs = check::ReportNeeds {
         checked_responses: format == cli::OutputFormat::Junit,
-        // Human output shows excerpts, on stdout or beside a report file.
-        excerpts: format == cli::OutputFormat::Human || settings.output.to_file,
+        // Human and html output show excerpts; human goes to stdout beside a report file.
+        excerpts: matches!(format, cli::OutputFormat::Human | cli::OutputFormat::Html)
+            || settings.output.to_file,
     };
     let path = match &input.source {
         Source::File(path) => Some(path.as_path()),
@@ -327,16 +368,28 @@ fn check_input<'e>(
     if let Some((emitter, number)) = emitter {
         checker = checker.emitting_to(emitter, number);
     }
+    // A walked JSON file of no known structure is skipped, not read as a bare body.
+    let walked;
+    let load = if input.explicit {
+        &settings.load
+    } else {
+        walked = capture::LoadOptions {
+            explicit: false,
+            ..settings.load.clone()
+        };
+        &walked
+    };
     let outcome = match &input.source {
-        Source::Stdin => capture::load(io::stdin(), &input.file_name, &settings.load, &mut checker),
+        Source::Stdin => capture::load(io::stdin(), &input.file_name, None, load, &mut checker),
         Source::File(path) => File::open(path).and_then(|file| match progress {
             Some(bar) => capture::load(
                 bar.wrap_read(file),
                 &input.file_name,
-                &settings.load,
+                Some(path),
+                load,
                 &mut checker,
             ),
-            None => capture::load(file, &input.file_name, &settings.load, &mut checker),
+            None => capture::load(file, &input.file_name, Some(path), load, &mut checker),
         }),
         Source::Unreadable(message) => Err(io::Error::other(message.clone())),
     };
@@ -345,7 +398,7 @@ fn check_input<'e>(
         Ok(Outcome::Unrecognized) if input.explicit => checker.malformed(
             TextPos::START,
             0,
-            "not a capture errlint recognises: expected a HAR, raw HTTP (curl -i), a capture envelope, NDJSON or a JSON body".into(),
+            "not a capture errlint recognises: expected a HAR, raw HTTP (curl -i), a cassette, a mock, a capture envelope, NDJSON or a JSON body".into(),
         ),
         Ok(Outcome::Unrecognized) => {
             let (_, mut summary, _) = checker.finish();
@@ -371,11 +424,10 @@ pub fn check_bytes(bytes: &[u8], file_name: &str) -> Report {
         excerpts: true,
     };
     let mut checker = FileChecker::new(rules, std::sync::Arc::from(file_name), None, needs);
-    let options = capture::LoadOptions {
-        max_decoded: 1 << 20,
-        ..capture::LoadOptions::default()
-    };
-    if let Ok(Outcome::Unrecognized) = capture::load(bytes, file_name, &options, &mut checker) {
+    // The command's own limits: fuzzing must see what users run.
+    let options = capture::LoadOptions::default();
+    if let Ok(Outcome::Unrecognized) = capture::load(bytes, file_name, None, &options, &mut checker)
+    {
         checker.malformed(TextPos::START, 0, "not a capture errlint recognises".into());
     }
     let (diagnostics, summary, checked) = checker.finish();
@@ -386,7 +438,8 @@ pub fn check_bytes(bytes: &[u8], file_name: &str) -> Report {
     }
 }
 
-/// SPEC §6: errors fail; warnings fail only past `--max-warnings`; `--exit-zero` wins.
+/// Errors fail; warnings fail only past `--max-warnings`; `--exit-zero` wins
+/// (docs/exit-codes.md).
 pub fn exit_status(summary: &Summary, settings: &Settings) -> ExitStatus {
     let too_many_warnings = settings
         .max_warnings

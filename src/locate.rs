@@ -263,11 +263,38 @@ mod tests {
     }
 
     #[test]
-    fn survives_broken_text() {
-        for text in ["", "{", "{\"a\"", "[1,", "}", "{\"a\":}"] {
-            let _ = find_pointer(text.as_bytes(), "/a/0");
-            let _ = find_pointer(text.as_bytes(), "");
+    fn broken_text_gives_no_span_or_one_inside_the_text() {
+        // A truncated or broken value is not located; an intact prefix still is.
+        for text in [
+            "",
+            "{",
+            "{\"a\"",
+            "[1,",
+            "}",
+            "{\"a\":}",
+            "{\"a\": [",
+            "\u{feff}",
+        ] {
+            assert_eq!(find_pointer(text.as_bytes(), "/a/0"), None, "{text:?}");
+            if let Some(root) = find_pointer(text.as_bytes(), "") {
+                assert!(
+                    root.span.end <= text.len() && !root.span.is_empty(),
+                    "{text:?}"
+                );
+            }
         }
+        let cut = r#"{"a": [7, 8"#;
+        assert_eq!(text_at(cut, "/a/0"), Some(("7".into(), false)));
+        // Spans stay inside the text and on character boundaries, whatever the bytes.
+        let odd: &[u8] = b"{\"\xc3\": \"\xf0\x9f\x98\x80\", \"a\": [\"\xff\"]}";
+        for pointer in ["", "/a", "/a/0", "/\u{fffd}", "/a/9"] {
+            if let Some(found) = find_pointer(odd, pointer) {
+                assert!(found.span.end <= odd.len(), "{pointer}: {found:?}");
+            }
+        }
+        let multi = r#"{"é": "😀", "a": ["ü€"]}"#;
+        assert_eq!(text_at(multi, "/a/0"), Some(("\"ü€\"".into(), false)));
+        assert_eq!(text_at(multi, "/é"), Some(("\"😀\"".into(), false)));
     }
 
     #[test]

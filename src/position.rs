@@ -66,32 +66,53 @@ fn count_chars(bytes: &[u8]) -> u32 {
 }
 
 /// Line starts of an in-memory text, for turning many offsets into positions cheaply.
+///
+/// Only every `LINES_PER_MARK`th line start is kept: a lookup walks at most that many lines,
+/// and the index of a big cassette costs a few hundred kilobytes, not eight bytes a line.
 pub struct LineIndex<'a> {
     text: &'a [u8],
     base: TextPos,
-    line_starts: Vec<usize>,
+    /// Offsets of lines 0, LINES_PER_MARK, 2 × LINES_PER_MARK, …
+    marks: Vec<usize>,
 }
+
+const LINES_PER_MARK: usize = 16;
 
 impl<'a> LineIndex<'a> {
     /// Indexes `text`, whose first byte sits at `base` in the file.
     pub fn new(text: &'a [u8], base: TextPos) -> Self {
-        let mut line_starts = vec![0];
-        line_starts.extend(memchr_iter(b'\n', text).map(|i| i + 1));
-        Self {
-            text,
-            base,
-            line_starts,
+        let mut marks = vec![0];
+        marks.extend(
+            memchr_iter(b'\n', text)
+                .skip(LINES_PER_MARK - 1)
+                .step_by(LINES_PER_MARK)
+                .map(|i| i + 1),
+        );
+        Self { text, base, marks }
+    }
+
+    /// Where `part`, a slice of the indexed text, starts in it (0 for any other slice).
+    pub fn offset_of(&self, part: &[u8]) -> usize {
+        let start = self.text.as_ptr() as usize;
+        let at = part.as_ptr() as usize;
+        if at >= start && at + part.len() <= start + self.text.len() {
+            at - start
+        } else {
+            0
         }
     }
 
     /// The file position of byte `offset` of the text (clamped to its end).
     pub fn position(&self, offset: usize) -> TextPos {
         let offset = offset.min(self.text.len());
-        let line_idx = match self.line_starts.binary_search(&offset) {
-            Ok(i) => i,
-            Err(i) => i - 1,
-        };
-        let line_start = self.line_starts[line_idx];
+        let mark = self.marks.partition_point(|&start| start <= offset).max(1) - 1;
+        let mut line_idx = mark * LINES_PER_MARK;
+        let mark_start = self.marks.get(mark).copied().unwrap_or(0).min(offset);
+        let mut line_start = mark_start;
+        for newline in memchr_iter(b'\n', &self.text[mark_start..offset]) {
+            line_idx += 1;
+            line_start = mark_start + newline + 1;
+        }
         let chars = count_chars(&self.text[line_start..offset]);
         let column = if line_idx == 0 {
             self.base.column.saturating_add(chars)
@@ -152,7 +173,9 @@ mod tests {
 
     #[test]
     fn line_index_matches_advance() {
-        let text = b"{\n  \"a\": 1,\r\n  \"b\": \"\xc3\xa9x\"\n}";
+        let mut text = b"{\n  \"a\": 1,\r\n  \"b\": \"\xc3\xa9x\"\n}".repeat(12);
+        text.extend_from_slice(b"\n\n\n\xc3\xa9");
+        let text = &text[..];
         let base = TextPos::START.advance(b"HTTP/1.1 200\n\n");
         let index = LineIndex::new(text, base);
         for off in 0..=text.len() {

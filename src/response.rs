@@ -6,7 +6,8 @@
 
 use std::borrow::Cow;
 
-use crate::position::{Locate, TextPos};
+pub use crate::body_map::{BodyOrigin, OriginKind, ScalarStyle};
+use crate::position::TextPos;
 
 /// The status a capture gave a response.
 #[derive(Clone, Debug, PartialEq)]
@@ -37,44 +38,6 @@ impl Status {
     }
 }
 
-/// Where the bytes of a body came from, so a finding inside the body can point into the file.
-#[derive(Clone, Copy)]
-pub struct BodyOrigin<'a> {
-    /// Turns offsets of the buffer the body was read from into file positions.
-    pub file: &'a dyn Locate,
-    /// Where the body (or its string literal, or what was decoded) starts in that buffer.
-    pub offset: usize,
-    pub kind: OriginKind<'a>,
-}
-
-/// How the body bytes relate to the bytes of the file.
-#[derive(Clone, Copy, Debug)]
-pub enum OriginKind<'a> {
-    /// The body bytes appear unchanged in the file.
-    Verbatim,
-    /// The body is the value of a JSON string literal in the file: this is the raw text
-    /// between the quotes, escapes and all.
-    JsonString(&'a [u8]),
-    /// Like `JsonString`, but the literal is found only when a finding needs it: it is the
-    /// string at `pointer` in the JSON text `container` (which starts at `offset`). When the
-    /// body was `decoded` from that string (base64, decompression), findings point at the
-    /// string's start.
-    JsonMember {
-        container: &'a [u8],
-        pointer: &'static str,
-        decoded: bool,
-    },
-    /// The body was decoded (base64, decompression, de-chunking): findings point at the
-    /// start of what was decoded.
-    Decoded,
-}
-
-impl std::fmt::Debug for BodyOrigin<'_> {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "BodyOrigin({:?} at {})", self.kind, self.offset)
-    }
-}
-
 /// A response body as captured, after undoing what capture tools and transfer encodings did.
 #[derive(Clone, Debug)]
 pub struct Body<'a> {
@@ -90,9 +53,17 @@ impl Body<'_> {
 }
 
 /// Header names and values as captured. Values are read by rules (Content-Type, Accept)
-/// but never printed: they may hold tokens and cookies.
-#[derive(Clone, Debug, Default)]
+/// but never printed: they may hold tokens and cookies. Even `{:?}` shows names only.
+#[derive(Clone, Default)]
 pub struct Headers<'a>(pub Vec<(Cow<'a, str>, Cow<'a, str>)>);
+
+impl std::fmt::Debug for Headers<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_list()
+            .entries(self.0.iter().map(|(name, _)| format!("{name}: …")))
+            .finish()
+    }
+}
 
 impl Headers<'_> {
     /// The first value of a header, by case-insensitive name.
@@ -105,9 +76,9 @@ impl Headers<'_> {
 }
 
 /// One captured response with what is known of its request.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct Response<'a> {
-    /// 0-based index of the response inside its file (SPEC §5).
+    /// 0-based index of the response inside its file (docs/output-formats.md).
     pub index: usize,
     /// Where the response starts in the file.
     pub start: TextPos,
@@ -122,6 +93,28 @@ pub struct Response<'a> {
     pub content_type: Option<Cow<'a, str>>,
     /// The body; `None` when the capture did not store it (a HAR without `content.text`).
     pub body: Option<Body<'a>>,
+}
+
+/// Written by hand so that `{:?}` shows the URL redacted and header names only.
+impl std::fmt::Debug for Response<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Response")
+            .field("index", &self.index)
+            .field("start", &self.start)
+            .field("status", &self.status)
+            .field("method", &self.method)
+            .field("url", &self.raw_url.as_deref().map(redact_url))
+            .field("headers", &self.headers)
+            .field(
+                "content_type",
+                &self
+                    .content_type
+                    .as_deref()
+                    .and_then(media_type_for_display),
+            )
+            .field("body", &self.body)
+            .finish()
+    }
 }
 
 impl<'a> Response<'a> {
@@ -160,7 +153,7 @@ pub fn is_json_media_type(content_type: &str) -> bool {
 
 /// The media type of a Content-Type value (`text/html` of `text/html; charset=utf-8`), for
 /// messages. Parameters are dropped and anything that is not a plain `type/subtype` token
-/// is withheld, because header values never leave errlint (SPEC §7).
+/// is withheld, because header values never leave errlint (docs/security.md).
 pub fn media_type_for_display(content_type: &str) -> Option<String> {
     let essence = content_type
         .split(';')
@@ -181,19 +174,85 @@ pub fn media_type_for_display(content_type: &str) -> Option<String> {
     }
 }
 
-/// Strips the query string, fragment and any `user:password@` from a URL, so that reports
-/// never carry tokens passed in URLs (SPEC §7).
+/// Strips from a URL everything that may carry a secret, so that reports never show one
+/// (README, "Safe on hostile input"): the query string and fragment, credentials
+/// (`user:password@`, in any form a capture may hold: with `/`, `?` or `#` inside, or in a
+/// scheme-relative `//…@host` URL) and path parameters (`;jsessionid=…`). What is left is
+/// the scheme, host and path.
 pub fn redact_url(url: &str) -> String {
-    let cut = url.find(['?', '#']).unwrap_or(url.len());
-    let url = &url[..cut];
-    if let Some(scheme_end) = url.find("://") {
-        let rest = &url[scheme_end + 3..];
-        let authority_end = rest.find('/').unwrap_or(rest.len());
-        if let Some(at) = rest[..authority_end].rfind('@') {
-            return format!("{}{}", &url[..scheme_end + 3], &rest[at + 1..]);
+    let (prefix, rest) = match authority_start(url) {
+        Some(at) => {
+            let (prefix, rest) = url.split_at(at);
+            (prefix, without_userinfo(rest))
+        }
+        None => ("", url),
+    };
+    let cut = rest.find(['?', '#']).unwrap_or(rest.len());
+    let mut out = String::with_capacity(prefix.len() + cut);
+    out.push_str(prefix);
+    for (i, segment) in rest[..cut].split('/').enumerate() {
+        if i > 0 {
+            out.push('/');
+        }
+        // `;name=value` path parameters (RFC 3986 §3.3) carry session ids.
+        out.push_str(segment.split(';').next().unwrap_or(""));
+    }
+    out
+}
+
+/// Where the authority of `scheme://authority/…` or `//authority/…` begins, if the URL has one.
+fn authority_start(url: &str) -> Option<usize> {
+    if url.starts_with("//") {
+        return Some(2);
+    }
+    let colon = url.find("://")?;
+    let scheme = &url[..colon];
+    let mut chars = scheme.chars();
+    let valid = chars.next().is_some_and(|c| c.is_ascii_alphabetic())
+        && chars.all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'));
+    valid.then_some(colon + 3)
+}
+
+/// The authority and what follows, without credentials. The authority normally ends at the
+/// first `/`, `?` or `#`; when that does not leave a plausible `host[:port]`, those characters
+/// sat inside credentials, which then end at the last `@` that a plausible host follows.
+fn without_userinfo(rest: &str) -> &str {
+    let end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    let authority = &rest[..end];
+    if !authority.contains('@') && is_host_port(authority) {
+        return rest;
+    }
+    for (at, _) in rest.match_indices('@').rev() {
+        let after = &rest[at + 1..];
+        let host_end = after.find(['/', '?', '#']).unwrap_or(after.len());
+        if is_host_port(&after[..host_end]) {
+            return after;
         }
     }
-    url.to_string()
+    // No host after any `@`: drop everything up to the authority's last `@`, if any.
+    match authority.rfind('@') {
+        Some(at) => &rest[at + 1..],
+        None => rest,
+    }
+}
+
+/// `host`, `host:port`, `[v6]` or `[v6]:port`, with nothing else.
+fn is_host_port(text: &str) -> bool {
+    let (host, port) = match text.strip_prefix('[') {
+        Some(v6) => match v6.split_once(']') {
+            Some((inner, tail)) => (inner, tail.strip_prefix(':').unwrap_or(tail)),
+            None => return false,
+        },
+        None => match text.split_once(':') {
+            Some((host, port)) => (host, port),
+            None => (text, ""),
+        },
+    };
+    !host.is_empty()
+        && host
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_' | ':' | '%'))
+        && port.chars().all(|c| c.is_ascii_digit())
 }
 
 #[cfg(test)]
@@ -236,5 +295,68 @@ mod tests {
             "https://api.example.com/a"
         );
         assert_eq!(redact_url("/relative/path?q=1"), "/relative/path");
+    }
+
+    #[test]
+    fn credentials_in_every_form_are_dropped() {
+        let cases = [
+            (
+                "https://user:p/ss@api.example.com/v1",
+                "https://api.example.com/v1",
+            ),
+            (
+                "https://user:p?ss@api.example.com/v1",
+                "https://api.example.com/v1",
+            ),
+            (
+                "https://user:p#ss@api.example.com/v1",
+                "https://api.example.com/v1",
+            ),
+            (
+                "https://u:p@ss@api.example.com:8443/v1",
+                "https://api.example.com:8443/v1",
+            ),
+            ("//user:pw@api.example.com/v1?x=1", "//api.example.com/v1"),
+            ("https://tok@[::1]:8080/a", "https://[::1]:8080/a"),
+            ("HTTP://u:p@h/a", "HTTP://h/a"),
+        ];
+        for (url, redacted) in cases {
+            assert_eq!(redact_url(url), redacted, "{url}");
+        }
+    }
+
+    #[test]
+    fn debug_output_withholds_secrets() {
+        let mut response = Response::new(0, TextPos::START, Status::Code(401));
+        response.raw_url = Some("https://u:pw@h/a;jsessionid=J1?token=T1".into());
+        response.headers = Some(Headers(vec![("Authorization".into(), "Bearer B1".into())]));
+        response.content_type = Some("application/json; secret=C1".into());
+        let shown = format!("{response:?} {response:#?}");
+        for secret in ["pw", "J1", "T1", "B1", "C1"] {
+            assert!(!shown.contains(secret), "{secret} in {shown}");
+        }
+        assert!(shown.contains("Authorization"), "{shown}");
+    }
+
+    #[test]
+    fn path_parameters_are_dropped() {
+        assert_eq!(
+            redact_url("https://shop.example.com/cart;jsessionid=S3CR3T/items;v=1?q"),
+            "https://shop.example.com/cart/items"
+        );
+        assert_eq!(redact_url("/a;sid=x/b"), "/a/b");
+    }
+
+    #[test]
+    fn an_at_sign_in_the_path_is_kept() {
+        assert_eq!(
+            redact_url("https://api.example.com/users/@me?t=1"),
+            "https://api.example.com/users/@me"
+        );
+        assert_eq!(
+            redact_url("https://api.example.com/v1/emails/a@b.com"),
+            "https://api.example.com/v1/emails/a@b.com"
+        );
+        assert_eq!(redact_url("/redirect?to=https://u:p@x/"), "/redirect");
     }
 }

@@ -6,16 +6,17 @@
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
-use std::path::{Component, Path, PathBuf};
+use std::path::{Path, PathBuf};
 
 use anyhow::{Context as _, Result};
-use globset::{GlobBuilder, GlobSet, GlobSetBuilder};
+use globset::GlobSetBuilder;
 
 use crate::capture::LoadOptions;
-use crate::check::RuleSet;
 use crate::cli::{CheckArgs, ColorChoice, ConfigArgs, OutputFormat};
 use crate::config::{self, ConfigFile, Level, StatusKey};
 use crate::contract::{self, Contract, DEFAULT_DOCUMENTED_STATUSES, StatusTypes};
+use crate::paths::{PathGlobs, absolute};
+use crate::rule_set::RuleSet;
 use crate::rules::{RULES, Severity};
 
 /// Where a setting's value came from.
@@ -34,61 +35,6 @@ impl std::fmt::Display for Source {
             Source::Flag(flag) => write!(f, "{flag}"),
         }
     }
-}
-
-/// Path globs with the folder they are relative to.
-#[derive(Clone, Debug)]
-pub struct PathGlobs {
-    pub set: GlobSet,
-    pub base: PathBuf,
-}
-
-impl PathGlobs {
-    fn new(patterns: &[String], base: &Path, what: &str) -> Result<Self> {
-        let mut builder = GlobSetBuilder::new();
-        for pattern in patterns {
-            let glob = GlobBuilder::new(pattern)
-                .literal_separator(true)
-                .build()
-                .with_context(|| format!("{what}: {pattern:?} is not a valid glob"))?;
-            builder.add(glob);
-        }
-        Ok(Self {
-            set: builder
-                .build()
-                .with_context(|| format!("{what}: globs do not compile"))?,
-            base: absolute(base),
-        })
-    }
-
-    /// True when `path` (as given or found by a walk) matches, relative to the base folder.
-    pub fn matches(&self, path: &Path) -> bool {
-        let full = absolute(path);
-        match full.strip_prefix(&self.base) {
-            Ok(relative) => self.set.is_match(relative),
-            Err(_) => self.set.is_match(path),
-        }
-    }
-}
-
-/// A path made absolute against the current directory, `.` and `..` resolved lexically.
-pub fn absolute(path: &Path) -> PathBuf {
-    let joined = if path.is_absolute() {
-        path.to_path_buf()
-    } else {
-        std::env::current_dir().unwrap_or_default().join(path)
-    };
-    let mut out = PathBuf::new();
-    for component in joined.components() {
-        match component {
-            Component::CurDir => {}
-            Component::ParentDir => {
-                out.pop();
-            }
-            other => out.push(other),
-        }
-    }
-    out
 }
 
 /// The configuration in force, with provenance, before output concerns.

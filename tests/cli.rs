@@ -509,3 +509,170 @@ fn readme_examples_run_as_shown() {
     }
     assert!(checked >= 2, "the README shows at least two examples");
 }
+
+// ---- cassettes, compressed inputs and repository walks ---------------------------------
+
+#[test]
+fn cassettes_point_into_the_strings_that_hold_their_bodies() {
+    // A single-quoted body folded over two lines, and a !!binary gzip body (its field start).
+    let (code, lines) = concise(&["testdata/inputs/vcrpy-folded.yaml"]);
+    assert_eq!(code, 1);
+    assert_eq!(
+        lines,
+        [
+            "testdata/inputs/vcrpy-folded.yaml:11:25: error[status-type-mismatch] status 429 requires type \"rate_limit\", found \"api\"",
+            "testdata/inputs/vcrpy-folded.yaml:27:9: error[schema] missing required field \"code\"",
+            "testdata/inputs/vcrpy-folded.yaml:27:9: error[schema] missing required field \"message\"",
+            "testdata/inputs/vcrpy-folded.yaml:27:9: error[schema] missing required field \"param\"",
+            "testdata/inputs/vcrpy-folded.yaml:27:9: error[status-type-mismatch] status 404 requires type \"invalid_request\", found \"api\"",
+        ]
+    );
+    // A literal block body and a string status code; a base64_string body (its field start).
+    let (_, lines) = concise(&["testdata/inputs/ruby-vcr-block.yml"]);
+    assert_eq!(
+        lines,
+        [
+            "testdata/inputs/ruby-vcr-block.yml:24:19: warning[code-format] code \"Amount-Too-Small\" is not snake_case",
+            "testdata/inputs/ruby-vcr-block.yml:46:9: error[schema] missing required field \"code\"",
+            "testdata/inputs/ruby-vcr-block.yml:46:9: error[schema] missing required field \"message\"",
+            "testdata/inputs/ruby-vcr-block.yml:46:9: error[schema] missing required field \"param\"",
+            "testdata/inputs/ruby-vcr-block.yml:46:9: error[status-type-mismatch] status 401 requires type \"authentication\", found \"api\"",
+        ]
+    );
+    // Oj's raw gzip bytes inside a JSON string: read byte for byte, then decompressed.
+    let (_, lines) = concise(&["testdata/inputs/ruby-vcr-oj-raw-gzip.json"]);
+    assert_eq!(
+        lines,
+        [
+            "testdata/inputs/ruby-vcr-oj-raw-gzip.json:1:330: warning[message-leaks-internals] message reveals internals: a source location (\"db.go:42\")"
+        ]
+    );
+}
+
+#[test]
+fn a_gzipped_capture_is_read_as_its_content() {
+    use std::io::Write as _;
+    let dir = tempfile::tempdir().unwrap();
+    for (source, name) in [
+        ("testdata/inputs/vcrpy-folded.yaml", "cassette.yaml"),
+        ("examples/orders.har", "orders.har"),
+        ("testdata/inputs/redirects.http", "redirects.http"),
+    ] {
+        let bytes = std::fs::read(Path::new(env!("CARGO_MANIFEST_DIR")).join(source)).unwrap();
+        let plain = dir.path().join(name);
+        std::fs::write(&plain, &bytes).unwrap();
+        let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+        gz.write_all(&bytes).unwrap();
+        let zipped = dir.path().join(format!("{name}.gz"));
+        std::fs::write(&zipped, gz.finish().unwrap()).unwrap();
+        let (plain_code, plain_lines) = concise(&[plain.to_str().unwrap()]);
+        let (code, lines) = concise(&[zipped.to_str().unwrap()]);
+        assert_eq!(code, plain_code, "{name}");
+        assert!(!lines.is_empty(), "{name}");
+        let renamed: Vec<String> = lines.iter().map(|l| l.replacen(".gz:", ":", 1)).collect();
+        assert_eq!(
+            renamed, plain_lines,
+            "{name}: same findings at the same positions"
+        );
+    }
+}
+
+#[test]
+fn a_repository_root_reports_only_on_its_captures() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    let write = |path: &str, text: &str| {
+        let path = root.join(path);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    };
+    let testdata = |name: &str| {
+        std::fs::read_to_string(
+            Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("testdata/inputs")
+                .join(name),
+        )
+        .unwrap()
+    };
+    write(
+        "package.json",
+        r#"{"name": "shop", "version": "1.0.0", "scripts": {"test": "jest"}}"#,
+    );
+    write(
+        "tsconfig.json",
+        r#"{"compilerOptions": {"strict": true, "target": "es2022"}}"#,
+    );
+    write(
+        ".github/workflows/ci.yml",
+        "on: [push]\njobs:\n  test:\n    runs-on: ubuntu-latest\n    steps:\n      - run: npm test\n",
+    );
+    write(
+        "ci/release.yml",
+        "on:\n  push:\n    tags: ['v*']\njobs: {}\n",
+    );
+    write(
+        "docker-compose.yml",
+        "services:\n  api:\n    image: shop:latest\n    ports: ['8080:8080']\n",
+    );
+    write(
+        "wiremock/mappings/get-user.json",
+        r#"{"request": {"method": "GET", "url": "/users/1"}, "response": {"status": 404, "bodyFileName": "user.json"}}"#,
+    );
+    write("wiremock/__files/user.json", r#"{"error": "no such user"}"#);
+    write(
+        "wiremock/__files/500.json",
+        r#"{"error": "a body file named like a status"}"#,
+    );
+    write(
+        "node_modules/some-lib/test/404.json",
+        r#"{"message": "not ours"}"#,
+    );
+    write("target/debug/500.json", r#"{"message": "not ours"}"#);
+    write("test/cassettes/orders.yaml", &testdata("vcrpy-folded.yaml"));
+    write(
+        "spec/cassettes/charges.yml",
+        &testdata("ruby-vcr-block.yml"),
+    );
+    let output = errlint()
+        .current_dir(root)
+        .args(["check", ".", "-f", "json"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    let report: Value = serde_json::from_slice(&output.stdout).unwrap();
+    let mut files: Vec<&str> = report["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["file"].as_str().unwrap())
+        .collect();
+    files.dedup();
+    // WireMock mappings are captures too, read through their own format.
+    assert!(
+        files.iter().all(|f| f.starts_with("test/cassettes/")
+            || f.starts_with("spec/cassettes/")
+            || f.starts_with("wiremock/mappings/")),
+        "findings outside the captures: {files:?}"
+    );
+    // The mapping's 404 body comes from __files and breaks the contract.
+    assert!(files.contains(&"wiremock/mappings/get-user.json"));
+    assert!(files.contains(&"test/cassettes/orders.yaml"));
+    assert!(files.contains(&"spec/cassettes/charges.yml"));
+    // package.json, tsconfig.json, ci/release.yml and docker-compose.yml: skipped, counted.
+    assert!(report["summary"]["unrecognized_files"].as_u64().unwrap() >= 4);
+}
+
+#[test]
+fn url_globs_select_cassette_interactions_by_their_recorded_request() {
+    let (_, lines) = concise(&[
+        "testdata/inputs/vcrpy-folded.yaml",
+        "--url",
+        "https://api.example.com/v1/orders/*",
+    ]);
+    assert_eq!(
+        lines,
+        [
+            "testdata/inputs/vcrpy-folded.yaml:11:25: error[status-type-mismatch] status 429 requires type \"rate_limit\", found \"api\""
+        ]
+    );
+}

@@ -1,4 +1,4 @@
-//! Hostile input (SPEC §7): every file below tries to crash, hang or fool errlint. Each gets
+//! Hostile input (docs/security.md): every file below tries to crash, hang or fool errlint. Each gets
 //! its finding, the run exits 1 (never a panic's code), and the control files beside them are
 //! still checked.
 
@@ -29,6 +29,18 @@ fn har_entry(status: Value, text: &str, encoding: Option<&str>) -> Value {
 
 const MISMATCH: &str = r#"{"type": "api", "code": "c", "message": "m", "param": null}"#;
 
+/// A cassette whose aliases expand to 10^9 values.
+fn alias_bomb() -> String {
+    let mut text = String::from("interactions:\n- &a0 [x, x, x, x, x, x, x, x, x, x]\n");
+    for i in 1..10 {
+        let p = i - 1;
+        text.push_str(&format!(
+            "- &a{i} [*a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}]\n"
+        ));
+    }
+    text
+}
+
 /// (file name, bytes, rules expected on it).
 fn hostile_files() -> Vec<(String, Vec<u8>, Vec<&'static str>)> {
     let deep = format!("{}{}", "[".repeat(100_000), "]".repeat(100_000));
@@ -44,7 +56,15 @@ fn hostile_files() -> Vec<(String, Vec<u8>, Vec<&'static str>)> {
         .collect();
     vec![
         // A bare body without a status, nested too deeply to read.
-        ("deep-capture.json".into(), deep.clone().into_bytes(), vec!["invalid-json", "unknown-status"]),
+        // JSON nested too deeply to read, without a status in its name: no structure can be
+        // recognised in it, and it claims to be JSON.
+        ("deep-capture.json".into(), deep.clone().into_bytes(), vec!["malformed-capture"]),
+        ("alias-bomb.yml".into(), alias_bomb().into_bytes(), vec!["malformed-capture"]),
+        ("deep-cassette.yaml".into(), format!("interactions: {deep}").into_bytes(), vec!["malformed-capture"]),
+        // 70 MiB of zeros, and a HAR whose one entry expands past the cap: one finding each.
+        ("zeros.json.gz".into(), gzip(&vec![0; 70 << 20]), vec!["malformed-capture"]),
+        ("one-huge-entry.har.gz".into(), gzip(har_with(vec![har_entry(json!(500), &"a".repeat(70 << 20), None)]).as_bytes()), vec!["malformed-capture"]),
+        ("not-gzip.yml.gz".into(), b"interactions: []".to_vec(), vec!["malformed-capture"]),
         ("deep-body.har".into(), har_with(vec![har_entry(json!(400), &deep, None)]).into_bytes(), vec!["invalid-json"]),
         ("utf16.json".into(), b"\xff\xfe{\x00}\x00".to_vec(), vec!["malformed-capture"]),
         ("invalid-utf8.http".into(), invalid_utf8, vec!["invalid-json"]),
@@ -191,21 +211,76 @@ fn an_unreadable_named_file_is_a_finding() {
 
 #[test]
 fn a_closed_stdout_ends_the_run_quietly() {
-    let bin = assert_cmd::cargo::cargo_bin("errlint");
-    let examples = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples");
-    let script = format!(
-        "{:?} check -f concise {:?}; echo \"status $?\" >&2",
-        bin, examples
+    // The reading end is closed before errlint starts, so its very first write fails.
+    let (reader, writer) = std::io::pipe().unwrap();
+    drop(reader);
+    let output = Process::new(assert_cmd::cargo::cargo_bin("errlint"))
+        .args(["check", "-f", "concise"])
+        .arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("examples"))
+        .stdout(writer)
+        .output()
+        .unwrap();
+    assert_eq!(
+        output.status.code(),
+        Some(1),
+        "exit by the findings, not by the closed pipe"
     );
-    let output = Process::new("sh")
-        .arg("-c")
-        .arg(format!("({script}) | head -c 1 >/dev/null"))
+    assert_eq!(
+        String::from_utf8_lossy(&output.stderr),
+        "",
+        "a reader that went away is not an error"
+    );
+}
+
+#[test]
+fn a_parse_error_inside_a_character_next_to_invalid_bytes() {
+    // 30 bytes of body: an escape cut short before "😀", then one 0xFF byte. The parser's
+    // error offset falls inside the character of a body that is not UTF-8; errlint once
+    // sliced its text there and panicked, printing the body raw in the panic message.
+    let dir = tempfile::tempdir().unwrap();
+    let mut capture =
+        b"HTTP/1.1 400 Bad Request\r\nContent-Type: application/json\r\n\r\n".to_vec();
+    capture.extend_from_slice(b"{\"message\": \"\\u0\xf0\x9f\x98\x80\"}\xff");
+    std::fs::write(dir.path().join("panic.http"), &capture).unwrap();
+    let output = Command::cargo_bin("errlint")
+        .unwrap()
+        .arg("check")
+        .arg(dir.path().join("panic.http"))
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert_eq!(output.status.code(), Some(1), "{stdout}");
+    assert!(
+        stdout.contains("error[invalid-json]: body is not valid JSON"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("panic.http:4:"), "{stdout}");
+    assert_eq!(String::from_utf8_lossy(&output.stderr), "");
+}
+
+#[test]
+fn a_panic_prints_no_captured_bytes_and_exits_2() {
+    // Debug builds panic on request with the given message, standing in for a bug whose
+    // message would quote a capture.
+    let canary = "CANARY \"body\" \\ ü€😀";
+    let output = Command::cargo_bin("errlint")
+        .unwrap()
+        .env("ERRLINT_DEBUG_PANIC_WITH", canary)
+        .env("RUST_BACKTRACE", "1")
+        .args(["check", "examples"])
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
         .output()
         .unwrap();
     let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(2), "{stderr}");
+    assert!(!stderr.contains("CANARY"), "{stderr}");
     assert!(
-        stderr.contains("status 1"),
-        "exit by the findings, not a panic: {stderr}"
+        stderr.starts_with("errlint: error: internal error at src/"),
+        "{stderr}"
     );
-    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert_eq!(
+        stderr.lines().count(),
+        1,
+        "one line, no backtrace: {stderr}"
+    );
 }

@@ -21,9 +21,19 @@ fn check_and_render(bytes: &[u8], name: &str) {
             .render(&report, &RenderConfig::default(), &mut out)
             .unwrap();
         let text = String::from_utf8(out).unwrap();
-        if matches!(format, OutputFormat::Json | OutputFormat::Sarif) {
+        if matches!(
+            format,
+            OutputFormat::Json | OutputFormat::Sarif | OutputFormat::Gitlab
+        ) {
             serde_json::from_str::<serde_json::Value>(&text).unwrap();
         } else {
+            if format == OutputFormat::Html {
+                // Captured text never opens a tag in the html report.
+                assert!(
+                    !text.contains("<script") && !text.contains("<img"),
+                    "{text}"
+                );
+            }
             assert!(!text.contains('\u{1b}'), "{format:?}");
         }
     }

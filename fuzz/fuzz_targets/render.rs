@@ -1,4 +1,5 @@
-//! Renderers on arbitrary text in every field a capture can influence.
+//! Renderers on arbitrary text in every field a capture can influence; the excerpt is cut
+//! from the raw bytes (invalid UTF-8, multi-byte characters, any span), as the checker does.
 #![no_main]
 use std::sync::Arc;
 
@@ -13,7 +14,9 @@ fuzz_target!(|data: &[u8]| {
     let text = String::from_utf8_lossy(data);
     let mut parts = text.split('\u{0}');
     let mut next = || parts.next().unwrap_or("").to_string();
-    let (file, message, pointer, url, help, body) = (next(), next(), next(), next(), next(), next());
+    let (file, message, pointer, url, help) = (next(), next(), next(), next(), next());
+    // The body is the raw bytes after the fifth NUL, not lossy text.
+    let body: &[u8] = data.split(|&b| b == 0).nth(5).unwrap_or(b"");
     let span_start = data.first().map_or(0, |b| usize::from(*b));
     let rule = RULES[data.len() % RULES.len()];
     let diagnostic = Diagnostic {
@@ -29,7 +32,7 @@ fuzz_target!(|data: &[u8]| {
         request: Some(Arc::new(RequestInfo { method: Some("GET".into()), url: Some(url) })),
         label: Some("label".into()),
         help: Some(help.into()),
-        excerpt: Some(excerpt(body.as_bytes(), span_start..span_start + 3, |n| Some(n as u32 + 1))),
+        excerpt: Some(excerpt(body, span_start..span_start + usize::from(data.get(1).copied().unwrap_or(3) % 8), |n| Some(n as u32 + 1))),
     };
     let report = Report { diagnostics: vec![Box::new(diagnostic.clone()), Box::new(diagnostic)], ..Report::default() };
     common::render_everything(&report);

@@ -1,6 +1,6 @@
 //! Undoing what transfer and content codings did to a captured body, by its bytes.
 //!
-//! Capture tools rewrite bodies but keep the original headers (SPEC §2): a body may be
+//! Capture tools rewrite bodies but keep the original headers (docs/inputs.md): a body may be
 //! stored decoded while `Content-Encoding: gzip` stays, or still compressed. So a coding is
 //! undone only when the bytes really are in it; a header alone proves nothing. Every
 //! decoder's output is capped, so a decompression bomb becomes a finding, not an OOM.

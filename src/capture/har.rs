@@ -20,10 +20,16 @@ use super::scanner::{ScanError, ScanResult, Scanner};
 use std::collections::BTreeMap;
 use std::sync::mpsc;
 
-use super::{LoadOptions, Sink, SplitSink};
+use super::{Format, LoadOptions, Reads, Sink, SplitSink};
 use crate::position::{SliceLocator, TextPos};
 use crate::response::{
     Body, BodyOrigin, Headers, OriginKind, Response, Status, is_json_media_type, redact_url,
+};
+
+/// HAR 1.1/1.2: a JSON object with a `log` member, streamed entry by entry.
+pub static FORMAT: Format = Format {
+    name: "HAR",
+    reads: Reads::Har,
 };
 
 #[derive(Deserialize)]
@@ -374,7 +380,7 @@ fn skip_checked<R: Read>(scanner: &mut Scanner<R>, what: &str) -> ScanResult<()>
             at,
             message: format!(
                 "{what} is not valid JSON: {}",
-                crate::rules::strip_position(&error)
+                crate::text::strip_position(&error)
             ),
         });
     }
@@ -405,7 +411,7 @@ fn kind_of_json(bytes: &[u8]) -> &'static str {
 
 /// The byte offset of a serde error inside `bytes`.
 fn serde_offset(bytes: &[u8], error: &serde_json::Error) -> usize {
-    crate::check::offset_of(bytes, error.line(), error.column())
+    crate::text::offset_of(bytes, error.line(), error.column())
 }
 
 /// Parses one entry and hands its response to the sink.
@@ -427,7 +433,7 @@ fn entry<S: Sink>(bytes: &[u8], at: TextPos, index: usize, options: &LoadOptions
             let offset = serde_offset(bytes, &error);
             let message = format!(
                 "HAR entry {index} is not valid: {}",
-                crate::rules::strip_position(&error)
+                crate::text::strip_position(&error)
             );
             return malformed(sink, offset, message);
         }
@@ -609,11 +615,11 @@ pub fn status_of(raw: &str) -> Status {
     let what = match raw.as_bytes().first() {
         Some(b'"') => format!(
             "a string ({})",
-            crate::rules::quote(&serde_json::from_str::<String>(raw).unwrap_or_default())
+            crate::text::quote(&serde_json::from_str::<String>(raw).unwrap_or_default())
         ),
         Some(b'n') => return Status::Missing,
         Some(b'-' | b'0'..=b'9') => {
-            format!("the number {}", crate::rules::quote(raw).trim_matches('"'))
+            format!("the number {}", crate::text::quote(raw).trim_matches('"'))
         }
         _ => "not a number".to_string(),
     };

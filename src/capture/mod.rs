@@ -1,22 +1,45 @@
 //! Loaders: bytes of a capture file → a stream of `Response`s handed to a `Sink`.
 //!
-//! Every file is recognised by its content (SPEC §2): a JSON object with a `log` member is
-//! a HAR, text starting with `HTTP/` is raw HTTP, other JSON is an envelope, a list, NDJSON
-//! or a bare body. Loaders never stop at the first broken part: a broken file or entry is
-//! reported to the sink as malformed and loading goes on where it can. They never print.
+//! Every file is recognised by its content (docs/inputs.md): the formats are listed once, in
+//! `FORMATS`, in the order they are tried, one file each (`har.rs`, `vcrpy.rs`, …). Adding a
+//! format of JSON or YAML structure is one file plus one line there. Loaders never stop at the
+//! first broken part: a broken file or entry is reported to the sink as malformed and loading
+//! goes on where it can. They know nothing of rules, settings or reports, and never print.
 
+use std::borrow::Cow;
 use std::io::{self, Read};
+use std::path::Path;
 
 use globset::GlobSet;
 
-use crate::position::TextPos;
-use crate::response::Response;
+use crate::position::{LineIndex, TextPos};
+use crate::response::{Response, redact_url};
 
+mod bare_body;
+pub mod cassette;
 pub mod decode;
 mod document;
+mod envelope;
+mod envelope_list;
+mod go_vcr;
 mod har;
+pub mod json_tree;
+mod mock;
+mod ndjson;
+mod nock;
+mod pact;
+mod postman;
 mod raw_http;
+mod saz;
 pub mod scanner;
+pub mod tree;
+mod vcr;
+mod vcrpy;
+mod warc;
+mod wiremock;
+pub mod yaml;
+
+use tree::Node;
 
 use scanner::{ScanError, Scanner};
 
@@ -48,6 +71,9 @@ pub struct LoadOptions {
     pub url_filter: Option<GlobSet>,
     /// Largest body after decompression.
     pub max_decoded: usize,
+    /// True when the file was named, not found by a walk: a JSON file of no known structure
+    /// is then a bare body (`unknown-status` without a status in its name), not skipped.
+    pub explicit: bool,
 }
 
 impl Default for LoadOptions {
@@ -55,6 +81,18 @@ impl Default for LoadOptions {
         Self {
             url_filter: None,
             max_decoded: decode::DEFAULT_MAX_DECODED,
+            explicit: true,
+        }
+    }
+}
+
+impl LoadOptions {
+    /// Whether `--url` lets a response to this request URL be checked (every response is,
+    /// without `--url`). Globs match the URL without its query, as reports show it.
+    pub fn url_selects(&self, url: Option<&str>) -> bool {
+        match &self.url_filter {
+            None => true,
+            Some(globs) => url.is_some_and(|u| globs.is_match(redact_url(u))),
         }
     }
 }
@@ -69,19 +107,202 @@ pub enum Outcome {
 /// How much of a file is read to recognise its format.
 const SNIFF_BYTES: usize = 64 * 1024;
 
+/// The most a compressed input may expand to when its format is read whole (everything but
+/// HAR), and the largest single HAR entry read from one: a `.gz` that expands past it is one
+/// finding, not exhausted memory. As large as the largest body errlint decodes.
+pub const MAX_INFLATED: usize = decode::DEFAULT_MAX_DECODED;
+
+/// What a format reads, which decides what it is handed.
+pub enum Reads {
+    /// Streamed: recognised and read entry by entry by the HAR scanner (a JSON object with a
+    /// `log` member), so memory follows the largest entry, never the file.
+    Har,
+    /// Recognised by extension, read whole (NDJSON: one envelope a line).
+    Extension {
+        extensions: &'static [&'static str],
+        load: fn(&[u8], TextPos, &mut dyn Sink),
+    },
+    /// Recognised by how the text starts (raw HTTP's status line), read whole.
+    Text {
+        starts: fn(&[u8]) -> bool,
+        load: fn(&[u8], TextPos, &LoadOptions, &mut dyn Sink),
+    },
+    /// Recognised by how the text starts (a WARC version line), read from the stream one
+    /// part at a time, so memory follows the largest part, never the file.
+    Stream {
+        starts: fn(&[u8]) -> bool,
+        load: fn(&mut dyn Read, TextPos, &LoadOptions, &mut dyn Sink),
+    },
+    /// A JSON or YAML document recognised by its structure as a whole.
+    Document {
+        recognises: fn(&Doc<'_>) -> bool,
+        load: fn(&Doc<'_>, &mut dyn Sink),
+    },
+    /// A list of items, one response each: the root itself (`list` is "") or the root's
+    /// member `list`. Recognised by its first item; YAML items are read one at a time.
+    Items {
+        list: &'static str,
+        recognises: fn(&Node<'_>) -> bool,
+        item: fn(&Item<'_>, &mut dyn Sink),
+    },
+}
+
+/// One capture format: its name (for messages and docs) and how it is read.
+pub struct Format {
+    pub name: &'static str,
+    pub reads: Reads,
+}
+
+/// Every format, in the order in which they are tried: the first that recognises a file
+/// reads it. The order matters where structures overlap:
+/// - NDJSON by extension before anything looks at content: its first line is a JSON object.
+/// - HAR next: a `log` member decides, and a HAR must stream before anything reads it whole.
+/// - raw HTTP by its first bytes.
+/// - cassettes before envelopes: an interaction holds a `response` with a `status`, which an
+///   envelope list would otherwise claim; Ruby VCR's `http_interactions` before the
+///   `interactions` of vcrpy and go-vcr, and vcrpy's `status.code` before go-vcr's `code`.
+/// - WARC and Fiddler SAZ by their first bytes (`WARC/1.`, a ZIP's `PK`).
+/// - mocks before envelopes: a nock fixture is a list of items with an integer `status`,
+///   which an envelope list would otherwise claim; a WireMock mapping's `request` and
+///   `response`, a Postman collection's `info` and `item`, a pact's `consumer`, `provider`
+///   and `interactions` are each their own.
+/// - envelope, then envelope list: more specific than a bare body.
+/// - bare body last: any other JSON, when its name gives a status or it was named explicitly.
+pub static FORMATS: &[&Format] = &[
+    &ndjson::FORMAT,
+    &har::FORMAT,
+    &raw_http::FORMAT,
+    &warc::FORMAT,
+    &saz::FORMAT,
+    &vcr::FORMAT,
+    &vcrpy::FORMAT,
+    &vcrpy::FORMAT_PRE_1,
+    &go_vcr::FORMAT,
+    &nock::FORMAT,
+    &wiremock::FORMAT,
+    &postman::FORMAT,
+    &pact::FORMAT,
+    &envelope::FORMAT,
+    &envelope_list::FORMAT,
+    &bare_body::FORMAT,
+];
+
+/// A whole JSON or YAML document, for `Reads::Document` formats.
+pub struct Doc<'d> {
+    /// The last path component (without `.gz`): a bare body's status comes from it.
+    pub file_name: &'d str,
+    pub extension: &'d str,
+    /// The document's text and its positions.
+    pub source: &'d [u8],
+    pub index: &'d LineIndex<'d>,
+    pub root: &'d Node<'d>,
+    /// True for JSON, false for YAML.
+    pub json: bool,
+    pub options: &'d LoadOptions,
+    /// The file's path, when it is a file: where a WireMock mapping's body files are.
+    pub path: Option<&'d Path>,
+}
+
+/// One item of a list, for `Reads::Items` formats.
+pub struct Item<'d> {
+    pub node: &'d Node<'d>,
+    /// The item's number in its list: the response's index.
+    pub number: usize,
+    pub source: &'d [u8],
+    pub index: &'d LineIndex<'d>,
+    pub json: bool,
+    pub options: &'d LoadOptions,
+}
+
+impl Item<'_> {
+    /// The file position of a byte of the document.
+    pub fn position(&self, offset: usize) -> TextPos {
+        self.index.position(offset)
+    }
+}
+
 /// Extensions whose files claim to be JSON: junk in them is malformed, not unrecognised.
 fn claims_json(extension: &str) -> bool {
     matches!(extension, "har" | "json" | "jsonl" | "ndjson")
 }
 
+/// The name a compressed input's content goes by (`a.har.gz` → `a.har`) and its decoder.
+enum Compression {
+    None,
+    Gzip,
+    /// mitmproxy's `.zhar`: a HAR deflated with zlib.
+    Zlib,
+}
+
+fn compression_of(file_name: &str) -> (Compression, Cow<'_, str>) {
+    let lower = file_name.to_ascii_lowercase();
+    if let Some(stem) = lower.strip_suffix(".gz")
+        && let Some(name) = file_name.get(..stem.len())
+    {
+        return (Compression::Gzip, Cow::Borrowed(name));
+    }
+    if let Some(stem) = lower.strip_suffix(".zhar")
+        && let Some(name) = file_name.get(..stem.len())
+    {
+        return (Compression::Zlib, Cow::Owned(format!("{name}.har")));
+    }
+    (Compression::None, Cow::Borrowed(file_name))
+}
+
 /// Loads one capture. `file_name` (the last path component) gives the extension and, for
-/// bare bodies, the status. Read errors partway become malformed findings; only an error
-/// before the first byte is returned.
+/// bare bodies, the status; `path`, when the capture is a file, is where a WireMock
+/// mapping's body files are looked for; a name ending in `.gz` (or mitmproxy's `.zhar`) is decompressed
+/// as it is read, its format recognised on the decompressed content, and positions refer to
+/// that. Read errors partway become malformed findings; only an error before the first byte
+/// is returned.
 pub fn load<S: SplitSink>(
-    mut reader: impl Read + Send,
+    reader: impl Read + Send,
     file_name: &str,
+    path: Option<&Path>,
     options: &LoadOptions,
     sink: &mut S,
+) -> io::Result<Outcome> {
+    let (compression, name) = compression_of(file_name);
+    match compression {
+        Compression::None => load_plain(reader, &name, path, options, sink, usize::MAX),
+        // A failure to decompress is a finding about the file, not an I/O error.
+        Compression::Gzip => load_plain(
+            flate2::read::MultiGzDecoder::new(reader),
+            &name,
+            path,
+            options,
+            sink,
+            MAX_INFLATED,
+        )
+        .or_else(|e| inflate_error(e, sink)),
+        Compression::Zlib => load_plain(
+            flate2::read::ZlibDecoder::new(reader),
+            &name,
+            path,
+            options,
+            sink,
+            MAX_INFLATED,
+        )
+        .or_else(|e| inflate_error(e, sink)),
+    }
+}
+
+fn inflate_error(error: io::Error, sink: &mut dyn Sink) -> io::Result<Outcome> {
+    sink.malformed(
+        TextPos::START,
+        0,
+        format!("the file could not be decompressed: {error}"),
+    );
+    Ok(Outcome::Loaded)
+}
+
+fn load_plain<S: SplitSink>(
+    mut reader: impl Read + Send,
+    file_name: &str,
+    path: Option<&Path>,
+    options: &LoadOptions,
+    sink: &mut S,
+    max_whole: usize,
 ) -> io::Result<Outcome> {
     let extension = file_name
         .rsplit_once('.')
@@ -111,45 +332,83 @@ pub fn load<S: SplitSink>(
     };
     let content = &prefix[bom..];
     let first = content.iter().position(|b| !b.is_ascii_whitespace());
+    let trimmed = first.map_or(&[][..], |i| &content[i..]);
     let document = document::Document {
         file_name,
         extension: &extension,
+        options,
+        path,
     };
 
-    let read_all = |mut prefix: Vec<u8>, mut reader: Box<dyn Read + '_>| -> io::Result<Vec<u8>> {
-        reader.read_to_end(&mut prefix)?;
-        Ok(prefix.split_off(bom))
+    // The rest of the file, capped for a compressed input (which may expand without bound).
+    let read_all = |mut prefix: Vec<u8>, reader: &mut dyn Read| -> io::Result<Option<Vec<u8>>> {
+        let limit = max_whole.saturating_sub(prefix.len()) as u64;
+        reader
+            .take(limit.saturating_add(1))
+            .read_to_end(&mut prefix)?;
+        if prefix.len() > max_whole {
+            return Ok(None);
+        }
+        // The BOM is dropped in place: `split_off(0)` would copy the whole file.
+        prefix.drain(..bom);
+        Ok(Some(prefix))
+    };
+    let too_big = |sink: &mut S| {
+        sink.malformed(
+            TextPos::START,
+            0,
+            format!(
+                "the file decompresses to more than {} MiB; errlint reads no more of a compressed capture that is not a HAR",
+                max_whole >> 20
+            ),
+        );
+        Ok(Outcome::Loaded)
     };
 
-    if matches!(extension.as_str(), "jsonl" | "ndjson") {
-        let bytes = read_all(prefix, Box::new(reader))?;
-        document::load_ndjson(&bytes, start, sink);
-        return Ok(Outcome::Loaded);
-    }
-    match first.map(|i| content[i]) {
-        Some(b'{') => {
-            // A short first read means the whole file is in hand.
-            let small = prefix.len() < SNIFF_BYTES;
-            if small && memchr::memmem::find(content, b"\"log\"").is_none() {
-                // No `"log"` anywhere: not a HAR, so straight to the document loader.
-                return Ok(document.load(content, start, sink, true));
+    for format in FORMATS {
+        match &format.reads {
+            Reads::Har if trimmed.first() == Some(&b'{') => {
+                // A short first read means the whole file is in hand.
+                let small = prefix.len() < SNIFF_BYTES;
+                if small && memchr::memmem::find(content, b"\"log\"").is_none() {
+                    // No `"log"` anywhere: not a HAR, so straight to the document loader.
+                    return Ok(document.load(content, start, sink, true));
+                }
+                let scanner = Scanner::with_prefix(reader, prefix.split_off(bom), start)
+                    .max_retained(max_whole);
+                har_or_document(scanner, small, &document, options, sink);
+                return Ok(Outcome::Loaded);
             }
-            let scanner = Scanner::with_prefix(reader, prefix.split_off(bom), start);
-            har_or_document(scanner, small, &document, options, sink);
-            Ok(Outcome::Loaded)
+            Reads::Extension { extensions, load } if extensions.contains(&extension.as_str()) => {
+                let Some(bytes) = read_all(prefix, &mut reader)? else {
+                    return too_big(sink);
+                };
+                load(&bytes, start, sink);
+                return Ok(Outcome::Loaded);
+            }
+            Reads::Stream { starts, load } if starts(trimmed) => {
+                let mut rest = io::Cursor::new(prefix.split_off(bom)).chain(&mut reader);
+                load(&mut rest, start, options, sink);
+                return Ok(Outcome::Loaded);
+            }
+            Reads::Text { starts, load } if starts(trimmed) => {
+                let Some(bytes) = read_all(prefix, &mut reader)? else {
+                    return too_big(sink);
+                };
+                load(&bytes, start, options, sink);
+                return Ok(Outcome::Loaded);
+            }
+            _ => {}
         }
-        Some(_) if content[first.unwrap_or(0)..].starts_with(b"HTTP/") => {
-            let bytes = read_all(prefix, Box::new(reader))?;
-            raw_http::load(&bytes, start, options, sink);
-            Ok(Outcome::Loaded)
-        }
-        Some(_) => {
-            let bytes = read_all(prefix, Box::new(reader))?;
-            Ok(document.load(&bytes, start, sink, claims_json(&extension)))
-        }
-        None if claims_json(&extension) => Ok(document.load(content, start, sink, true)),
-        None => Ok(Outcome::Unrecognized),
     }
+    // Everything else is a JSON or YAML document, recognised by its structure.
+    if first.is_none() && !claims_json(&extension) {
+        return Ok(Outcome::Unrecognized);
+    }
+    let Some(bytes) = read_all(prefix, &mut reader)? else {
+        return too_big(sink);
+    };
+    Ok(document.load(&bytes, start, sink, claims_json(&extension)))
 }
 
 /// A JSON object: a HAR when it has a `log` member, else a whole document. The object's

@@ -50,6 +50,9 @@ pub struct Scanner<R> {
     /// `counted_pos` is the file position of `buf[counted]`.
     counted: usize,
     counted_pos: TextPos,
+    /// The most bytes one retained value may span: a decompressed input can expand without
+    /// bound, and a HAR streams only between entries.
+    max_retained: usize,
 }
 
 impl<R: Read> Scanner<R> {
@@ -65,7 +68,14 @@ impl<R: Read> Scanner<R> {
             retained_at: start,
             counted: 0,
             counted_pos: start,
+            max_retained: usize::MAX,
         }
+    }
+
+    /// Limits how many bytes one retained value (a HAR entry) may span.
+    pub fn max_retained(mut self, limit: usize) -> Self {
+        self.max_retained = limit;
+        self
     }
 
     /// A scanner over bytes already read (a prefix), followed by the rest of the reader.
@@ -137,6 +147,12 @@ impl<R: Read> Scanner<R> {
             if let Some(keep) = self.keep.as_mut() {
                 *keep -= drop;
             }
+        }
+        if self.keep.is_some() && self.end > self.max_retained {
+            return Err(io::Error::other(format!(
+                "one entry is larger than {} MiB once decompressed; errlint reads no further",
+                self.max_retained >> 20
+            )));
         }
         if self.buf.len() < self.end + READ_CHUNK {
             self.buf.resize(self.end + READ_CHUNK, 0);

@@ -1,4 +1,4 @@
-//! `concise`: `FILE:LINE:COL: SEVERITY[rule] message`, one line per finding (SPEC §5).
+//! `concise`: `FILE:LINE:COL: SEVERITY[rule] message`, one line per finding (docs/output-formats.md).
 
 use std::io::{self, Write};
 

@@ -1,8 +1,9 @@
-//! All escaping of captured text before it reaches a terminal.
+//! All escaping of captured text before it reaches a terminal or a web page.
 //!
 //! Captured bodies, file names and messages are attacker-controlled: an ESC byte could
 //! recolour or rewrite the terminal, a bidi override could reorder what a reviewer reads
-//! (CVE-2021-42574). Every renderer for people passes captured text through here.
+//! (CVE-2021-42574), a `<script>` could run in the html report. Every renderer for people
+//! passes captured text through here.
 
 use std::borrow::Cow;
 use std::fmt::Write as _;
@@ -47,9 +48,69 @@ pub fn escape_source_line(text: &str) -> Cow<'_, str> {
     escape_with(text, true)
 }
 
+/// Escapes one-line captured text for HTML text and attribute values: controls and bidi
+/// characters as for a terminal (a browser reorders text by bidi overrides too), then the
+/// five characters HTML gives meaning (`& < > " '`), so no text can open a tag, close an
+/// attribute or start an entity.
+pub fn html(text: &str) -> Cow<'_, str> {
+    match escape_line(text) {
+        Cow::Borrowed(text) => html_entities(text),
+        Cow::Owned(text) => Cow::Owned(html_entities(&text).into_owned()),
+    }
+}
+
+/// Escapes a block of captured lines (a body excerpt) for HTML: as `html`, but newlines and
+/// tabs stay for a `<pre>`.
+pub fn html_block(text: &str) -> String {
+    let lines: Vec<String> = text
+        .split('\n')
+        .map(|line| html_entities(&escape_source_line(line)).into_owned())
+        .collect();
+    lines.join("\n")
+}
+
+fn html_entities(text: &str) -> Cow<'_, str> {
+    if !text.contains(['&', '<', '>', '"', '\'']) {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 16);
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    Cow::Owned(out)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn html_text_cannot_open_tags_attributes_or_entities() {
+        assert_eq!(
+            html("</script><script>document.title='PWNED'</script>"),
+            "&lt;/script&gt;&lt;script&gt;document.title=&#39;PWNED&#39;&lt;/script&gt;"
+        );
+        assert_eq!(
+            html("<img src=x onerror=\"alert(1)\">"),
+            "&lt;img src=x onerror=&quot;alert(1)&quot;&gt;"
+        );
+        assert_eq!(html("&lt;"), "&amp;lt;");
+        assert_eq!(html("a\u{202e}b\u{0}c\nd"), "a\\u{202e}b\\u{0}c\\u{a}d");
+        assert_eq!(html("javascript:alert(1)"), "javascript:alert(1)");
+        assert_eq!(html_block("<b>\n\tx\u{1b}"), "&lt;b&gt;\n\tx\\u{1b}");
+        let all: String = (0u32..0x3000).filter_map(char::from_u32).collect();
+        let escaped = html(&all);
+        assert!(!escaped.contains(['<', '>', '"', '\'']));
+        assert!(!escaped.chars().any(|c| is_dangerous(c, false)));
+        assert!(!html_block(&all).contains(['<', '>', '"', '\'']));
+    }
 
     #[test]
     fn escapes_terminal_controls_and_bidi() {

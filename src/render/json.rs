@@ -1,4 +1,4 @@
-//! `json`: the stable machine interface of SPEC §5. Field names are fixed; fields may be
+//! `json`: the stable machine interface (docs/output-formats.md). Field names are fixed; fields may be
 //! added (`help`, `unrecognized_files`), never renamed or removed.
 
 use std::io::{self, Write};
@@ -11,10 +11,10 @@ use crate::diagnostic::{CheckedResponse, Diagnostic, Summary};
 pub struct Json;
 
 /// The version of the json wire shape.
-const VERSION: u32 = 1;
+pub(super) const VERSION: u32 = 1;
 
 #[derive(Serialize)]
-struct WireSummary {
+pub(super) struct WireSummary {
     files: usize,
     responses: usize,
     checked: usize,
@@ -53,7 +53,7 @@ struct WireRequest<'r> {
     url: Option<&'r str>,
 }
 
-fn wire_summary(s: &Summary) -> WireSummary {
+pub(super) fn wire_summary(s: &Summary) -> WireSummary {
     WireSummary {
         files: s.files,
         responses: s.responses,

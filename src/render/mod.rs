@@ -4,7 +4,8 @@
 //! end with the summary), so a report of a million findings never has to be held at once;
 //! `Render::render` drives a stream over a whole `Report`. Renderers are pure: they never
 //! read files, never decide exit codes, and escape every piece of captured text for their
-//! medium (`escape.rs` for terminals).
+//! medium (`escape.rs` for terminals and HTML). Reports that need the whole run (`html`,
+//! `--statistics`) keep counts and what they draw, never every finding.
 
 use std::io::{self, Write};
 
@@ -13,11 +14,16 @@ use crate::diagnostic::{CheckedResponse, Diagnostic, Report, Summary};
 
 pub mod concise;
 pub mod escape;
+mod fingerprint;
 pub mod github;
+mod gitlab;
+mod group;
+mod html;
 mod human;
 mod json;
 mod junit;
 pub mod sarif;
+mod statistics;
 
 /// How a renderer should look.
 #[derive(Clone, Copy, Debug, Default)]
@@ -72,6 +78,21 @@ pub fn renderer(format: OutputFormat) -> &'static dyn Render {
         OutputFormat::Sarif => &sarif::SarifFormat,
         OutputFormat::Junit => &junit::Junit,
         OutputFormat::Github => &github::Github,
+        OutputFormat::Gitlab => &gitlab::Gitlab,
+        OutputFormat::Html => &html::Html,
+    }
+}
+
+/// The `--statistics` stream for a format: a table for people (`human`, `concise`) or a
+/// JSON object (`json`); `None` for formats that have no statistics form.
+pub fn statistics(format: OutputFormat, config: RenderConfig) -> Option<Box<dyn Stream>> {
+    match format {
+        OutputFormat::Human | OutputFormat::Concise => Some(Box::new(statistics::TextStatistics {
+            quiet: config.quiet,
+            counts: statistics::Counts::default(),
+        })),
+        OutputFormat::Json => Some(Box::new(statistics::JsonStatistics::default())),
+        _ => None,
     }
 }
 
@@ -134,10 +155,12 @@ pub(crate) mod tests {
             column: 9,
             response: 41,
             pointer: Some("/type".into()),
+            keyword: None,
             status: Some(429),
             request: Some(Arc::new(RequestInfo {
                 method: Some("GET".into()),
                 url: Some("https://api.example.com/v1/orders".into()),
+                template: None,
             })),
             label: Some("expected \"rate_limit\"".into()),
             help: Some("set \"type\" to \"rate_limit\"".into()),
@@ -156,6 +179,7 @@ pub(crate) mod tests {
             column: 12,
             response: 0,
             pointer: Some("/code".into()),
+            keyword: None,
             status: Some(400),
             request: None,
             label: None,

@@ -2,7 +2,8 @@
 //!
 //! Every rule appears in `tool.driver.rules` with its docs; every result has a location and
 //! `partialFingerprints` computed from what identifies a finding regardless of formatting
-//! (file, response index, rule, pointer), so reformatting a capture does not reopen alerts.
+//! (`fingerprint.rs`: file, response index, rule, pointer, schema keyword, occurrence), so
+//! reformatting a capture does not reopen alerts and no two results are merged into one.
 
 use std::collections::BTreeMap;
 use std::io::{self, Write};
@@ -13,6 +14,7 @@ use serde_sarif::sarif::{
     ToolComponent,
 };
 
+use super::fingerprint::Fingerprints;
 use super::{Render, RenderConfig, Stream};
 use crate::diagnostic::{CheckedResponse, Diagnostic, Summary};
 use crate::docs;
@@ -25,12 +27,15 @@ const SCHEMA: &str =
     "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json";
 
 /// The key of errlint's fingerprint in `partialFingerprints`; bump the version if what goes
-/// into it ever changes.
-const FINGERPRINT_KEY: &str = "errlint/v1";
+/// into it ever changes (v2: the schema keyword and the occurrence of true duplicates).
+const FINGERPRINT_KEY: &str = "errlint/v2";
 
 impl Render for SarifFormat {
     fn stream(&self, _: RenderConfig) -> Box<dyn Stream> {
-        Box::new(SarifStream { written: 0 })
+        Box::new(SarifStream {
+            written: 0,
+            fingerprints: Fingerprints::default(),
+        })
     }
 }
 
@@ -81,6 +86,7 @@ fn tool() -> Tool {
 /// Writes the SARIF log around results serialised one at a time.
 struct SarifStream {
     written: usize,
+    fingerprints: Fingerprints,
 }
 
 impl Stream for SarifStream {
@@ -99,7 +105,8 @@ impl Stream for SarifStream {
             out.write_all(b",")?;
         }
         out.write_all(b"\n")?;
-        serde_json::to_writer(&mut *out, &result(d))?;
+        let fingerprint = self.fingerprints.next(d);
+        serde_json::to_writer(&mut *out, &result(d, fingerprint))?;
         self.written += 1;
         Ok(())
     }
@@ -116,7 +123,7 @@ fn level(severity: Severity) -> &'static str {
     }
 }
 
-fn result(d: &Diagnostic) -> SarifResult {
+fn result(d: &Diagnostic, fingerprint: String) -> SarifResult {
     let region = Region::builder()
         .start_line(i64::from(d.line))
         .start_column(i64::from(d.column))
@@ -150,34 +157,13 @@ fn result(d: &Diagnostic) -> SarifResult {
         })
         .message(Message::builder().text(text).build())
         .locations(vec![location])
-        .partial_fingerprints(BTreeMap::from([(
-            FINGERPRINT_KEY.to_string(),
-            fingerprint(d),
-        )]))
+        .partial_fingerprints(BTreeMap::from([(FINGERPRINT_KEY.to_string(), fingerprint)]))
         .properties(
             PropertyBag::builder()
                 .additional_properties(properties)
                 .build(),
         )
         .build()
-}
-
-/// A fingerprint that ignores line, column and message: the identity of a finding.
-pub fn fingerprint(d: &Diagnostic) -> String {
-    // FNV-1a, 64 bits: stable across runs, platforms and Rust versions, unlike `Hash`.
-    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
-    for part in [
-        d.file.as_bytes(),
-        d.response.to_string().as_bytes(),
-        d.rule.as_bytes(),
-        d.pointer.as_deref().unwrap_or("").as_bytes(),
-    ] {
-        for &byte in part.iter().chain(std::iter::once(&0u8)) {
-            hash ^= u64::from(byte);
-            hash = hash.wrapping_mul(0x0100_0000_01b3);
-        }
-    }
-    format!("{hash:016x}")
 }
 
 /// A file path as a URI reference: path separators kept, everything outside RFC 3986's
@@ -213,7 +199,7 @@ mod tests {
 
     use super::*;
     use crate::cli::OutputFormat;
-    use crate::render::tests::{render_to_string, sample_report};
+    use crate::render::tests::render_to_string;
 
     #[test]
     fn results_carry_rule_level_location_and_fingerprint() {
@@ -245,19 +231,6 @@ mod tests {
                 .as_str()
                 .is_some_and(|f| f.len() == 16)
         );
-    }
-
-    #[test]
-    fn fingerprints_ignore_position_and_message_but_not_identity() {
-        let report = sample_report();
-        let mut moved = report.diagnostics[0].clone();
-        moved.line += 10;
-        moved.column = 1;
-        moved.message = "reworded".into();
-        assert_eq!(fingerprint(&moved), fingerprint(&report.diagnostics[0]));
-        let mut other = report.diagnostics[0].clone();
-        other.pointer = Some("/code".into());
-        assert_ne!(fingerprint(&other), fingerprint(&report.diagnostics[0]));
     }
 
     #[test]

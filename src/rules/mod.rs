@@ -13,6 +13,7 @@ use serde_json::Value;
 
 use crate::contract::Contract;
 use crate::response::Response;
+pub use crate::text::{quote, redact_quoted, strip_position};
 
 mod body_on_no_content;
 mod code_format;
@@ -31,7 +32,7 @@ mod unknown_status;
 
 pub use malformed_capture::MALFORMED_CAPTURE;
 
-/// Every rule, in the order of SPEC §3.
+/// Every rule, in the order of docs/rules.md.
 pub const RULES: &[&Rule] = &[
     &invalid_json::INVALID_JSON,
     &missing_error_body::MISSING_ERROR_BODY,
@@ -90,7 +91,7 @@ pub struct Rule {
     pub default_severity: Severity,
     /// One line, used in the rules table and SARIF's `shortDescription`.
     pub summary: &'static str,
-    /// True when the rule also looks at 2xx responses (the "2xx" mark of SPEC §3).
+    /// True when the rule also looks at 2xx responses ("2xx too" in docs/rules.md).
     pub checks_success: bool,
     pub docs: RuleDocs,
     /// `None` for `malformed-capture`, which loaders raise.
@@ -185,6 +186,9 @@ pub struct Finding {
     pub label: Option<Cow<'static, str>>,
     /// How to fix it, shown on a separate line.
     pub help: Option<Cow<'static, str>>,
+    /// What tells this finding apart from others of its rule at the same pointer (the
+    /// schema keyword that failed), for fingerprints.
+    pub keyword: Option<Cow<'static, str>>,
 }
 
 impl Finding {
@@ -195,6 +199,7 @@ impl Finding {
             anchor,
             label: None,
             help: None,
+            keyword: None,
         }
     }
 
@@ -207,61 +212,16 @@ impl Finding {
         self.help = Some(help.into());
         self
     }
+
+    pub fn keyword(mut self, keyword: impl Into<Cow<'static, str>>) -> Self {
+        self.keyword = Some(keyword.into());
+        self
+    }
 }
 
 /// Escapes one token of a JSON Pointer (RFC 6901 §3).
 pub fn pointer_token(key: &str) -> String {
     key.replace('~', "~0").replace('/', "~1")
-}
-
-/// Quotes a captured value for a message: JSON string syntax, cut to a readable length.
-/// Control characters come out as JSON escapes, so they cannot reach a terminal.
-pub fn quote(value: &str) -> String {
-    const MAX_CHARS: usize = 60;
-    if value.chars().count() > MAX_CHARS {
-        let cut: String = value.chars().take(MAX_CHARS).collect();
-        let quoted = serde_json::to_string(&cut).unwrap_or_default();
-        format!("{}…\"", &quoted[..quoted.len() - 1])
-    } else {
-        serde_json::to_string(value).unwrap_or_default()
-    }
-}
-
-/// serde_json's message without its " at line L column C" tail: errlint gives the position
-/// itself, in file coordinates.
-///
-/// serde quotes the offending value (`invalid type: string "…", expected f64`); a capture's
-/// values may be secrets, so quoted text is replaced by an ellipsis.
-pub fn strip_position(error: &serde_json::Error) -> String {
-    let text = error.to_string();
-    let text = match text.rfind(" at line ") {
-        Some(cut) => &text[..cut],
-        None => &text[..],
-    };
-    redact_quoted(text)
-}
-
-/// Replaces the contents of every double-quoted or backticked stretch with `…`.
-pub fn redact_quoted(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    let mut open: Option<char> = None;
-    for c in text.chars() {
-        match open {
-            Some(q) if c == q => {
-                out.push('…');
-                out.push(c);
-                open = None;
-            }
-            Some(_) => {}
-            None => {
-                out.push(c);
-                if c == '"' || c == '`' {
-                    open = Some(c);
-                }
-            }
-        }
-    }
-    out
 }
 
 /// Names a JSON value's kind for messages: `a string`, `an array`, `null`.
@@ -282,7 +242,7 @@ pub(crate) mod testing {
     use std::borrow::Cow;
 
     use super::*;
-    use crate::check::facts_for;
+    use crate::facts::facts_for;
     use crate::position::TextPos;
     use crate::response::{Body, BodyOrigin, Headers, OriginKind, Status};
 
@@ -378,27 +338,5 @@ mod tests {
                 rule.name
             );
         }
-    }
-
-    #[test]
-    fn serde_messages_lose_quoted_values() {
-        let error = serde_json::from_str::<f64>("\"Bearer s3cret\"").unwrap_err();
-        let message = strip_position(&error);
-        assert!(!message.contains("s3cret"), "{message}");
-        assert!(
-            message.starts_with("invalid type: string \"…\""),
-            "{message}"
-        );
-        assert_eq!(
-            redact_quoted("unknown field `tok`, expected `a`"),
-            "unknown field `…`, expected `…`"
-        );
-    }
-
-    #[test]
-    fn quote_escapes_and_shortens() {
-        assert_eq!(quote("a\u{1b}[31m"), "\"a\\u001b[31m\"");
-        let long = "x".repeat(100);
-        assert!(quote(&long).ends_with("…\""));
     }
 }

@@ -18,6 +18,14 @@ LEAKY_500 = {"type": "api", "code": "InternalError",
 WRONG_TYPE_403 = {"type": "invalid_request", "code": "forbidden",
                   "message": "You cannot see this order.", "param": "order.id"}
 MISSING_FIELDS_400 = {"error": "invalid email"}
+# Added for make_cassettes.sh; the bodies above stay byte for byte as committed captures hold them.
+# The message comes before `type` so a finding on /type sits after multi-byte characters.
+UNICODE_404 = {"message": "Kundenkonto nicht gefunden – ü€😀", "type": "api",
+               "code": "customer_missing", "param": "id"}
+SESSION_401 = {"type": "authentication", "code": "session_expired",
+               "message": "Please sign in again.", "param": None}
+# Not UTF-8, not JSON, and not starting with `{` or `[`: a body no text decoder round-trips.
+BINARY_500 = b"\x89ERR\r\n\x1a\n\x00\x01\x02\xfe\xff\x80\xc3\x28 core dump\n"
 GATEWAY_PAGE = b"<html><head><title>502 Bad Gateway</title></head><body><h1>502 Bad Gateway</h1></body></html>\n"
 
 PAGE = b"""<!doctype html><html><body><script>
@@ -79,6 +87,17 @@ async def app(scope, receive, send):
         status, headers, body = 200, ctype, json_body({"id": "cus_1", "object": "customer"})
     elif path == "/v1/no-content":
         status, headers, body = 204, [], b""
+    elif path == "/v1/unicode-404":
+        status = 404
+        headers = [(b"content-type", b"application/json; charset=utf-8")]
+        body = json.dumps(UNICODE_404, ensure_ascii=False).encode()
+    elif path == "/v1/binary":
+        status, headers, body = 500, [(b"content-type", b"application/octet-stream")], BINARY_500
+    elif path == "/v1/session":
+        # A secret in a response header: errlint must never print it.
+        status = 401
+        headers = ctype + [(b"set-cookie", b"session=CANARY-set-cookie-rec; Path=/; HttpOnly")]
+        body = json_body(SESSION_401)
 
     if chunks is None:
         if not any(name == b"content-length" for name, _ in headers):

@@ -1,0 +1,9 @@
+//! Loading Fiddler SAZ archives: ZIP directories, members, request lines, then every renderer.
+#![no_main]
+use libfuzzer_sys::fuzz_target;
+
+mod common;
+
+fuzz_target!(|data: &[u8]| {
+    common::render_everything(&errlint::check_bytes(data, "fuzz.saz"));
+});
