@@ -51,6 +51,12 @@ fn hook_blocks_a_bad_capture_and_passes_a_good_one(hook: &str, env: &[(&str, OsS
     if support::tool("pre-commit").is_none() || support::tool("git").is_none() {
         return;
     }
+    // pre-commit's own store for this checkout: the user-wide one is locked while any
+    // pre-commit on the machine installs a hook, and these tests would wait for all of them.
+    let store = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/pre-commit");
+    let mut env = env.to_vec();
+    env.push(("PRE_COMMIT_HOME", store.into_os_string()));
+    let env = env.as_slice();
     let project = Path::new(env!("CARGO_MANIFEST_DIR"));
     let head = run(project, "git", &["rev-parse", "HEAD"]);
     if !head.status.success() {
@@ -80,7 +86,11 @@ fn hook_blocks_a_bad_capture_and_passes_a_good_one(hook: &str, env: &[(&str, OsS
         r#"{"type": "api", "code": "too_many_requests", "message": "Slow down.", "param": null}"#,
     )
     .unwrap();
-    assert!(run(dir, "pre-commit", &["install"]).status.success());
+    assert!(
+        run_with(dir, env, "pre-commit", &["install"])
+            .status
+            .success()
+    );
     run(dir, "git", &["add", "."]);
     let blocked = run_with(dir, env, "git", &["commit", "-q", "-m", "bad capture"]);
     let shown = format!(
