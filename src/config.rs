@@ -18,8 +18,9 @@ use crate::rules::{self, Severity};
 pub const FILE_NAME: &str = "errlint.toml";
 
 /// Top-level keys, for "did you mean".
-const TOP_KEYS: [&str; 7] = [
+const TOP_KEYS: [&str; 8] = [
     "schema",
+    "openapi",
     "documented-statuses",
     "urls",
     "exclude",
@@ -52,6 +53,8 @@ pub struct ConfigFile {
     /// Where the file is; relative paths in it are relative to its folder.
     pub path: PathBuf,
     pub schema: Option<PathBuf>,
+    /// The API's OpenAPI description, relative to the file.
+    pub openapi: Option<PathBuf>,
     pub documented_statuses: Option<Vec<u16>>,
     pub urls: Option<Vec<String>>,
     pub exclude: Option<Vec<String>>,
@@ -108,6 +111,12 @@ pub fn parse(text: &str, path: &Path) -> Result<ConfigFile> {
                         .as_str()
                         .ok_or_else(|| at("expected a path (a string)"))?,
                 ))
+            }
+            "openapi" => {
+                config.openapi =
+                    Some(PathBuf::from(value.as_str().ok_or_else(|| {
+                        at("expected a path to an OpenAPI description (a string)")
+                    })?))
             }
             "documented-statuses" => {
                 config.documented_statuses = Some(statuses(value).map_err(|e| at(&e))?)
@@ -331,7 +340,7 @@ rules = { message-leaks-internals = "off" }
     fn mistakes_name_the_file_the_key_and_what_was_expected() {
         assert_eq!(
             error_of("documented-status = [200]"),
-            "errlint.toml: unknown key \"documented-status\" (did you mean \"documented-statuses\"?); expected one of schema, documented-statuses, urls, exclude, rules, status-types, overrides"
+            "errlint.toml: unknown key \"documented-status\" (did you mean \"documented-statuses\"?); expected one of schema, openapi, documented-statuses, urls, exclude, rules, status-types, overrides"
         );
         assert_eq!(
             error_of("[rules]\ncode-formt = \"error\""),

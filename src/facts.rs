@@ -12,6 +12,7 @@ pub fn facts_for<'r, 'a>(response: &'r Response<'a>) -> Facts<'r, 'a> {
     Facts {
         response,
         body: body_state(response),
+        operation: crate::openapi::Match::NotConfigured,
     }
 }
 

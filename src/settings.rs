@@ -41,6 +41,7 @@ impl std::fmt::Display for Source {
 pub struct Resolved {
     pub config_file: Option<PathBuf>,
     pub schema: (Option<PathBuf>, Source),
+    pub openapi: (Option<PathBuf>, Source),
     pub documented_statuses: (Vec<u16>, Source),
     pub urls: (Vec<String>, Source),
     pub exclude: (Vec<String>, Source),
@@ -91,6 +92,18 @@ impl Resolved {
             ),
             (None, None) => (None, Source::Default),
         };
+        let openapi = match (&args.openapi, file_ref.and_then(|f| f.openapi.as_ref())) {
+            (Some(flag), _) => (Some(flag.clone()), Source::Flag("--openapi")),
+            (None, Some(path)) => (
+                Some(
+                    file_ref
+                        .map_or_else(PathBuf::new, |f| f.dir().to_path_buf())
+                        .join(path),
+                ),
+                from_file.clone(),
+            ),
+            (None, None) => (None, Source::Default),
+        };
         let non_empty = |v: &Vec<String>| (!v.is_empty()).then(|| v.clone());
         let urls = pick(
             non_empty(&args.urls),
@@ -131,6 +144,7 @@ impl Resolved {
         Self {
             config_file: file.as_ref().map(|f| f.path.clone()),
             schema,
+            openapi,
             documented_statuses: documented,
             urls,
             exclude,
@@ -153,6 +167,20 @@ impl Resolved {
             documented_statuses: self.documented_statuses.0.clone(),
             status_types: self.status_types.0.clone(),
         };
+        let openapi = self
+            .openapi
+            .0
+            .as_deref()
+            .map(|path| {
+                crate::openapi::Description::load(path).map_err(|e| {
+                    let key = match self.openapi.1 {
+                        Source::Flag(_) => "--openapi".to_string(),
+                        _ => format!("{}: openapi", self.openapi.1),
+                    };
+                    anyhow::anyhow!("{key}: {e:#}")
+                })
+            })
+            .transpose()?;
         let levels = self
             .rules
             .iter()
@@ -201,6 +229,7 @@ impl Resolved {
                 contract,
                 levels,
                 overrides,
+                openapi,
             },
             LoadOptions {
                 url_filter,
@@ -227,6 +256,11 @@ impl Resolved {
             |p| format!("{:?}", p.display().to_string()),
         );
         line(&mut out, "schema", schema, &self.schema.1);
+        let openapi = self.openapi.0.as_ref().map_or_else(
+            || "\"(none)\"".to_string(),
+            |p| format!("{:?}", p.display().to_string()),
+        );
+        line(&mut out, "openapi", openapi, &self.openapi.1);
         line(
             &mut out,
             "documented-statuses",
