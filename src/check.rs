@@ -196,8 +196,9 @@ impl Sink for FileChecker<'_> {
                 description.match_request(response.method.as_deref(), response.raw_url.as_deref())
             }
         };
-        let template = match operation {
-            crate::openapi::Match::Operation(op) => Some(op.template.as_str()),
+        // Built only when a finding or the report needs it.
+        let template = || match operation {
+            crate::openapi::Match::Operation(matched) => Some(matched.template()),
             _ => None,
         };
         if self.report.checked_responses {
@@ -207,7 +208,7 @@ impl Sink for FileChecker<'_> {
                 line: response.start.line,
                 column: response.start.column,
                 status: response.status.code(),
-                request: request_info(response, template),
+                request: request_info(response, template().as_deref()),
             });
         }
         let mut facts = facts_for(response);
@@ -226,8 +227,9 @@ impl Sink for FileChecker<'_> {
             }
             check(&facts, self.contract, &mut findings);
             for finding in findings.drain(..) {
-                let request =
-                    request.get_or_insert_with(|| request_info(response, template).map(Arc::new));
+                let request = request.get_or_insert_with(|| {
+                    request_info(response, template().as_deref()).map(Arc::new)
+                });
                 let diagnostic = self.diagnostic(finding, *severity, response, request);
                 self.diagnostics.push(Box::new(diagnostic));
             }

@@ -94,11 +94,6 @@ pub struct Operation {
 }
 
 impl Operation {
-    /// `POST /v1/orders`.
-    pub fn name(&self) -> String {
-        format!("{} {}", self.method, self.template)
-    }
-
     /// True when a `responses` key covers the status (`default` covers all).
     pub fn documents(&self, code: u16) -> bool {
         self.responses.iter().any(|r| r.key.covers(code))
@@ -144,7 +139,28 @@ pub enum Match<'d> {
     NoRequest,
     /// No operation of the description has this method and path.
     NoOperation,
-    Operation(&'d Operation),
+    Operation(Matched<'d>),
+}
+
+/// An operation and the server base path the request reached it through.
+#[derive(Clone, Copy)]
+pub struct Matched<'d> {
+    pub operation: &'d Operation,
+    /// `/v1` for a server at `https://api.example.com/v1`; `""` at the root.
+    pub base: &'d str,
+}
+
+impl Matched<'_> {
+    /// The path template as requests see it: the base path, then the template
+    /// (`/v1/orders/{id}`).
+    pub fn template(&self) -> String {
+        format!("{}{}", self.base, self.operation.template)
+    }
+
+    /// `POST /v1/orders`: how messages and reports name the operation.
+    pub fn name(&self) -> String {
+        format!("{} {}", self.operation.method, self.template())
+    }
 }
 
 /// A loaded description, ready to match requests.
@@ -349,7 +365,10 @@ impl Description {
             let pick = |want: &str| methods.iter().find(|(m, _)| m == want).map(|(_, i)| *i);
             let index = pick(&method).or_else(|| (method == "HEAD").then(|| pick("GET")).flatten());
             if let Some(operation) = index.and_then(|i| self.operations.get(i)) {
-                return Match::Operation(operation);
+                return Match::Operation(Matched {
+                    operation,
+                    base: base.as_str(),
+                });
             }
         }
         Match::NoOperation

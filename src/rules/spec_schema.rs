@@ -30,7 +30,7 @@ contract says.",
 };
 
 fn check(facts: &Facts<'_, '_>, _contract: &Contract, out: &mut Vec<Finding>) {
-    let Match::Operation(operation) = facts.operation else {
+    let Match::Operation(matched) = facts.operation else {
         return;
     };
     let (Some(code), true) = (facts.code(), facts.is_error()) else {
@@ -39,7 +39,10 @@ fn check(facts: &Facts<'_, '_>, _contract: &Contract, out: &mut Vec<Finding>) {
     let BodyState::Json(body) = &facts.body else {
         return;
     };
-    let Some(declared) = operation.schema_for(code, facts.response.content_type.as_deref()) else {
+    let Some(declared) = matched
+        .operation
+        .schema_for(code, facts.response.content_type.as_deref())
+    else {
         return;
     };
     if declared.validator.is_valid(body) {
@@ -73,7 +76,7 @@ fn check(facts: &Facts<'_, '_>, _contract: &Contract, out: &mut Vec<Finding>) {
                 format!(
                     "{what} (breaks {} of {})",
                     declared.name,
-                    operation.name()
+                    matched.name()
                 ),
                 Anchor::Pointer(anchor.into()),
             )

@@ -29,12 +29,12 @@ fn check(facts: &Facts<'_, '_>, contract: &Contract, out: &mut Vec<Finding>) {
     let Some(code) = facts.code() else {
         return;
     };
-    if let crate::openapi::Match::Operation(operation) = facts.operation {
-        if !operation.documents(code) {
+    if let crate::openapi::Match::Operation(matched) = facts.operation {
+        if !matched.operation.documents(code) {
             out.push(
                 Finding::new(
                     &UNDOCUMENTED_STATUS,
-                    format!("status {code} is not documented for {}", operation.name()),
+                    format!("status {code} is not documented for {}", matched.name()),
                     Anchor::Response,
                 )
                 .help("answer with a status the operation documents, or add it to its responses in the OpenAPI description"),
