@@ -511,7 +511,14 @@ fn compile(
         let name = if at.doc == 0 {
             format!("#{}", at.pointer)
         } else {
-            docs.show(at)
+            // Other files by their path from the description's folder, as its `$ref`s say.
+            let root_dir = docs
+                .docs
+                .first()
+                .and_then(|d| d.path.parent())
+                .unwrap_or(Path::new(""));
+            let path = doc.path.strip_prefix(root_dir).unwrap_or(&doc.path);
+            format!("{}#{}", path.display(), at.pointer)
         };
         *slot = Some(Arc::new(DeclaredSchema { validator, name }));
     }
