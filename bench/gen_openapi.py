@@ -13,7 +13,7 @@ RESOURCES = ["customers", "charges", "invoices", "payment_intents", "subscriptio
 
 def responses(ok):
     error = {"$ref": "#/components/responses/Error"}
-    return {ok: {"description": "OK"}, "400": error, "401": error, "403": error,
+    return {"200": {"description": "OK"}, ok: {"description": "OK"}, "400": error, "401": error, "403": error,
             "404": error, "409": error, "429": error, "4XX": error, "5XX": error}
 
 

@@ -362,6 +362,7 @@ rules = { message-leaks-internals = "off" }
         assert!(error_of("documented-statuses = [200, 700]").contains("700 is not a status code"));
         assert!(error_of("[[overrides]]\nrules = {}").contains("needs paths"));
         assert!(error_of("schema = 3").contains("schema: expected a path"));
+        assert!(error_of("openapi = 3").contains("openapi: expected a path to an OpenAPI"));
         assert!(error_of("= broken").starts_with("errlint.toml: not valid TOML"));
     }
 }

@@ -7,7 +7,7 @@
 //! missing file, a pointer to nothing or a chain of `$ref`s that never ends is a
 //! configuration error naming the file and the JSON Pointer (RFC 6901). Never prints.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 use anyhow::{Result, anyhow, bail};
@@ -36,12 +36,18 @@ pub struct Location {
 /// Every file of the description, the root first.
 pub struct Documents {
     pub docs: Vec<Document>,
+    /// References already followed, by the document they are written in: descriptions
+    /// repeat the same few thousands of times.
+    followed: HashMap<(usize, String), Location>,
 }
 
 impl Documents {
     /// Reads the root and every file its references name, checking every reference.
     pub fn load(root: &Path) -> Result<Self> {
-        let mut documents = Documents { docs: Vec::new() };
+        let mut documents = Documents {
+            docs: Vec::new(),
+            followed: HashMap::new(),
+        };
         documents.read(root)?;
         let mut next = 0;
         while next < documents.docs.len() {
@@ -103,23 +109,36 @@ impl Documents {
 
     /// The target of `reference`, written at `from`; reads the file it names if needed.
     pub fn follow(&mut self, from: &Location, reference: &str) -> Result<Location> {
-        let shown_at = format!("{}/$ref", self.show(from));
-        let shown = || shown_at.clone();
+        let key = (from.doc, reference.to_string());
+        if let Some(done) = self.followed.get(&key) {
+            return Ok(done.clone());
+        }
+        let target = self.follow_new(from, reference)?;
+        self.followed.insert(key, target.clone());
+        Ok(target)
+    }
+
+    fn follow_new(&mut self, from: &Location, reference: &str) -> Result<Location> {
         let (file, fragment) = reference.split_once('#').unwrap_or((reference, ""));
         if file.contains("://") || file.starts_with("//") || file.starts_with('/') {
             bail!(
                 "{}: $ref {reference:?} is not a local reference or a relative file (errlint never fetches anything)",
-                shown()
+                self.ref_at(from)
             );
         }
         let pointer = percent_encoding::percent_decode_str(fragment)
             .decode_utf8()
-            .map_err(|_| anyhow!("{}: $ref {reference:?}: the fragment is not UTF-8", shown()))?
+            .map_err(|_| {
+                anyhow!(
+                    "{}: $ref {reference:?}: the fragment is not UTF-8",
+                    self.ref_at(from)
+                )
+            })?
             .into_owned();
         if !pointer.is_empty() && !pointer.starts_with('/') {
             bail!(
                 "{}: $ref {reference:?}: only JSON Pointer fragments (#/…) are supported",
-                shown()
+                self.ref_at(from)
             );
         }
         let doc = if file.is_empty() {
@@ -139,8 +158,9 @@ impl Documents {
                 Some(doc) => doc,
                 None => {
                     let path = base.join(file);
+                    let at = self.ref_at(from);
                     self.read(&path)
-                        .map_err(|e| anyhow!("{}: $ref {reference:?}: {e:#}", shown()))?
+                        .map_err(|e| anyhow!("{at}: $ref {reference:?}: {e:#}"))?
                 }
             }
         };
@@ -148,7 +168,7 @@ impl Documents {
         if self.get(&target).is_none() {
             bail!(
                 "{}: $ref {reference:?} names nothing in {}",
-                shown(),
+                self.ref_at(from),
                 self.docs
                     .get(doc)
                     .map(|d| d.path.display().to_string())
@@ -156,6 +176,11 @@ impl Documents {
             );
         }
         Ok(target)
+    }
+
+    /// Where a `$ref` is written, for messages.
+    fn ref_at(&self, from: &Location) -> String {
+        format!("{}/$ref", self.show(from))
     }
 
     /// Reads one file (YAML or JSON, told apart by content) and returns its number.
@@ -190,25 +215,57 @@ pub fn parse_text(text: &str) -> Result<Value, String> {
     }
 }
 
-/// Every `$ref` string in a value, with the pointer of the object holding it.
+/// Every `$ref` string in a value, with the pointer of the object holding it. Pointers are
+/// built only for the objects that hold a `$ref`: a description has far more of the others.
+/// Recursive: both parsers stop nesting at 128 levels, so the depth is bounded.
 fn collect_refs(value: &Value, at: String, out: &mut Vec<(String, String)>) {
-    let mut stack = vec![(value, at)];
-    while let Some((value, at)) = stack.pop() {
+    fn walk<'v>(value: &'v Value, path: &mut Vec<Token<'v>>, out: &mut Vec<(String, String)>) {
         match value {
             Value::Object(map) => {
                 for (key, v) in map {
                     match (key.as_str(), v) {
-                        ("$ref", Value::String(r)) => out.push((at.clone(), r.clone())),
-                        _ => stack.push((v, format!("{at}/{}", crate::rules::pointer_token(key)))),
+                        ("$ref", Value::String(r)) => out.push((pointer(path), r.clone())),
+                        _ if v.is_object() || v.is_array() => {
+                            path.push(Token::Key(key));
+                            walk(v, path, out);
+                            path.pop();
+                        }
+                        _ => {}
                     }
                 }
             }
             Value::Array(items) => {
                 for (i, v) in items.iter().enumerate() {
-                    stack.push((v, format!("{at}/{i}")));
+                    if v.is_object() || v.is_array() {
+                        path.push(Token::Index(i));
+                        walk(v, path, out);
+                        path.pop();
+                    }
                 }
             }
             _ => {}
+        }
+    }
+    fn pointer(path: &[Token<'_>]) -> String {
+        let mut out = String::new();
+        for token in path {
+            out.push('/');
+            match token {
+                Token::Key(key) => out.push_str(&crate::rules::pointer_token(key)),
+                Token::Index(i) => out.push_str(&i.to_string()),
+            }
+        }
+        out
+    }
+    enum Token<'v> {
+        Key(&'v str),
+        Index(usize),
+    }
+    let start = out.len();
+    walk(value, &mut Vec::new(), out);
+    if !at.is_empty() {
+        for (pointer, _) in &mut out[start..] {
+            pointer.insert_str(0, &at);
         }
     }
     // Stable messages: the first reference in document order fails first.

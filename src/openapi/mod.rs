@@ -348,7 +348,6 @@ impl Description {
             return Match::NoRequest;
         };
         let path = crate::endpoint::path_of(url);
-        let method = method.to_ascii_uppercase();
         for base in &self.bases {
             let rest = if base.is_empty() {
                 path
@@ -362,8 +361,18 @@ impl Description {
                 continue;
             };
             let methods = self.paths.get(found).map(Vec::as_slice).unwrap_or(&[]);
-            let pick = |want: &str| methods.iter().find(|(m, _)| m == want).map(|(_, i)| *i);
-            let index = pick(&method).or_else(|| (method == "HEAD").then(|| pick("GET")).flatten());
+            let pick = |want: &str| {
+                methods
+                    .iter()
+                    .find(|(m, _)| m.eq_ignore_ascii_case(want))
+                    .map(|(_, i)| *i)
+            };
+            let index = pick(method).or_else(|| {
+                method
+                    .eq_ignore_ascii_case("HEAD")
+                    .then(|| pick("GET"))
+                    .flatten()
+            });
             if let Some(operation) = index.and_then(|i| self.operations.get(i)) {
                 return Match::Operation(Matched {
                     operation,
@@ -551,5 +560,111 @@ impl jsonschema::Retrieve for NoRetrieval {
         uri: &jsonschema::Uri<String>,
     ) -> Result<Value, Box<dyn std::error::Error + Send + Sync>> {
         Err(format!("{} is not a file of the description", uri.as_str()).into())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn description(text: &str) -> Description {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("openapi.yaml");
+        std::fs::write(&path, text).unwrap();
+        Description::load(&path).unwrap()
+    }
+
+    fn matched(d: &Description, method: &str, url: &str) -> Option<String> {
+        match d.match_request(Some(method), Some(url)) {
+            Match::Operation(m) => Some(m.name()),
+            _ => None,
+        }
+    }
+
+    const SERVERS: &str = r#"
+openapi: 3.1.0
+info: {title: t, version: "1"}
+servers:
+  - url: https://{region}.example.com/api/{version}
+    variables:
+      region: {default: eu}
+      version: {default: v2}
+  - url: /
+paths:
+  /users/{id}:
+    get: {responses: {"200": {description: x}}}
+    delete: {responses: {"204": {description: x}}}
+  /users/me:
+    get: {responses: {"200": {description: x}, 4XX: {description: x}}}
+  /health:
+    get: {responses: {default: {description: x}}}
+"#;
+
+    #[test]
+    fn base_paths_come_from_servers_with_variables_at_their_defaults() {
+        let d = description(SERVERS);
+        assert_eq!(
+            matched(&d, "GET", "https://eu.example.com/api/v2/users/7?x=1").as_deref(),
+            Some("GET /api/v2/users/{id}")
+        );
+        // The second server's root base.
+        assert_eq!(
+            matched(&d, "get", "http://localhost:8080/users/7").as_deref(),
+            Some("GET /users/{id}")
+        );
+        assert_eq!(matched(&d, "GET", "https://x/api/v3/users/7"), None);
+        assert_eq!(matched(&d, "GET", "https://x/api/v2/users"), None);
+    }
+
+    #[test]
+    fn literal_paths_win_and_methods_must_match() {
+        let d = description(SERVERS);
+        assert_eq!(
+            matched(&d, "GET", "/api/v2/users/me").as_deref(),
+            Some("GET /api/v2/users/me")
+        );
+        // `DELETE /users/me` is not an operation, but `/users/{id}` has DELETE.
+        assert_eq!(
+            matched(&d, "DELETE", "/api/v2/users/me").as_deref(),
+            Some("DELETE /api/v2/users/{id}")
+        );
+        assert_eq!(matched(&d, "POST", "/api/v2/users/7"), None);
+        // HEAD is answered by GET.
+        assert_eq!(
+            matched(&d, "HEAD", "/api/v2/health/").as_deref(),
+            Some("GET /api/v2/health")
+        );
+        assert!(matches!(
+            d.match_request(None, Some("/users/7")),
+            Match::NoRequest
+        ));
+        assert!(matches!(
+            d.match_request(Some("GET"), Some("/nope")),
+            Match::NoOperation
+        ));
+    }
+
+    #[test]
+    fn statuses_by_exact_code_range_and_default() {
+        let d = description(SERVERS);
+        let op = |url| match d.match_request(Some("GET"), Some(url)) {
+            Match::Operation(m) => m.operation,
+            _ => panic!("{url}"),
+        };
+        let me = op("/users/me");
+        assert!(me.documents(200) && me.documents(404) && me.documents(429));
+        assert!(!me.documents(500) && !me.documents(201));
+        let health = op("/health");
+        assert!(health.documents(503) && health.documents(200));
+    }
+
+    #[test]
+    fn status_keys() {
+        assert_eq!(StatusKey::parse("404"), Some(StatusKey::Exact(404)));
+        assert_eq!(StatusKey::parse("4XX"), Some(StatusKey::Range(4)));
+        assert_eq!(StatusKey::parse("5xx"), Some(StatusKey::Range(5)));
+        assert_eq!(StatusKey::parse("default"), Some(StatusKey::Default));
+        assert_eq!(StatusKey::parse("600"), None);
+        assert_eq!(StatusKey::parse("OK"), None);
     }
 }

@@ -8,6 +8,7 @@
 //! compared percent-decoded, and an empty last segment (a trailing slash) is ignored, as
 //! servers route. Never reads files or prints.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 
 /// A path template that cannot be routed, e.g. `/orders/{id` (unbalanced braces).
@@ -65,15 +66,17 @@ impl Router {
 
     /// The target of the template that matches `path` (already without a base path).
     pub fn find(&self, path: &str) -> Option<usize> {
-        let decoded: Vec<String> = segments(path).map(decode).collect();
+        // Most paths have a handful of segments and no escapes: no allocation beyond this.
+        let decoded: Vec<Cow<'_, str>> = segments(path).map(decode_cow).collect();
         find_in(&self.root, &decoded)
     }
 }
 
-fn find_in(node: &Node, rest: &[String]) -> Option<usize> {
+fn find_in(node: &Node, rest: &[Cow<'_, str>]) -> Option<usize> {
     let Some((first, rest)) = rest.split_first() else {
         return node.target;
     };
+    let first: &str = first;
     if let Some(found) = node.literal.get(first).and_then(|n| find_in(n, rest)) {
         return Some(found);
     }
@@ -133,12 +136,14 @@ fn parse_segment(segment: &str) -> Result<Segment, BadTemplate> {
 
 /// Percent-decodes a segment (RFC 3986 §2.1); an invalid escape stays as written.
 fn decode(segment: &str) -> String {
+    decode_cow(segment).into_owned()
+}
+
+fn decode_cow(segment: &str) -> Cow<'_, str> {
     if !segment.contains('%') {
-        return segment.to_string();
+        return Cow::Borrowed(segment);
     }
-    percent_encoding::percent_decode_str(segment)
-        .decode_utf8_lossy()
-        .into_owned()
+    percent_encoding::percent_decode_str(segment).decode_utf8_lossy()
 }
 
 #[cfg(test)]
