@@ -623,9 +623,11 @@ paths:
             matched(&d, "GET", "/api/v2/users/me").as_deref(),
             Some("GET /api/v2/users/me")
         );
-        // `DELETE /users/me` is not an operation, but `/users/{id}` has DELETE.
+        // The path decides first, as OpenAPI's path precedence says: `/users/me` has no
+        // DELETE, and `/users/{id}` is not tried for it.
+        assert_eq!(matched(&d, "DELETE", "/api/v2/users/me"), None);
         assert_eq!(
-            matched(&d, "DELETE", "/api/v2/users/me").as_deref(),
+            matched(&d, "DELETE", "/api/v2/users/7").as_deref(),
             Some("DELETE /api/v2/users/{id}")
         );
         assert_eq!(matched(&d, "POST", "/api/v2/users/7"), None);
