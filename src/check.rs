@@ -49,6 +49,7 @@ pub struct ReportNeeds {
 /// Checks the responses of one file, collecting its diagnostics and counts.
 pub struct FileChecker<'s> {
     contract: &'s Contract,
+    openapi: Option<&'s crate::openapi::Description>,
     enabled: Vec<(&'static Rule, Severity)>,
     file: Arc<str>,
     pub diagnostics: Vec<Box<Diagnostic>>,
@@ -72,6 +73,7 @@ impl<'s> FileChecker<'s> {
     ) -> Self {
         Self {
             contract: &rules.contract,
+            openapi: rules.openapi.as_ref(),
             enabled: rules.enabled_for(path),
             file,
             checked: Vec::new(),
@@ -143,6 +145,7 @@ impl SplitSink for FileChecker<'_> {
     fn part(&self) -> Self {
         Self {
             contract: self.contract,
+            openapi: self.openapi,
             enabled: self.enabled.clone(),
             file: self.file.clone(),
             diagnostics: Vec::new(),
@@ -187,6 +190,17 @@ impl Sink for FileChecker<'_> {
             Route::All => false,
         };
         self.summary.checked += 1;
+        let operation = match self.openapi {
+            None => crate::openapi::Match::NotConfigured,
+            Some(description) => {
+                description.match_request(response.method.as_deref(), response.raw_url.as_deref())
+            }
+        };
+        // Built only when a finding or the report needs it.
+        let template = || match operation {
+            crate::openapi::Match::Operation(matched) => Some(matched.template()),
+            _ => None,
+        };
         if self.report.checked_responses {
             self.checked.push(CheckedResponse {
                 file: self.file.clone(),
@@ -194,10 +208,11 @@ impl Sink for FileChecker<'_> {
                 line: response.start.line,
                 column: response.start.column,
                 status: response.status.code(),
-                request: request_info(response),
+                request: request_info(response, template().as_deref()),
             });
         }
-        let facts = facts_for(response, &self.contract.profile.marker);
+        let mut facts = facts_for(response, &self.contract.profile.marker);
+        facts.operation = operation;
         let mut findings = std::mem::take(&mut self.findings);
         // Shared by every finding on this response, and built only if there is one.
         let mut request = None;
@@ -206,9 +221,15 @@ impl Sink for FileChecker<'_> {
             if only_no_content && rule.name != "body-on-no-content" {
                 continue;
             }
+            // A status that stands for a range says nothing a status rule could check.
+            if response.schema_only && !SCHEMA_ONLY_RULES.contains(&rule.name) {
+                continue;
+            }
             check(&facts, self.contract, &mut findings);
             for finding in findings.drain(..) {
-                let request = request.get_or_insert_with(|| request_info(response).map(Arc::new));
+                let request = request.get_or_insert_with(|| {
+                    request_info(response, template().as_deref()).map(Arc::new)
+                });
                 let diagnostic = self.diagnostic(finding, *severity, response, request);
                 self.diagnostics.push(Box::new(diagnostic));
             }
@@ -249,14 +270,20 @@ impl Sink for FileChecker<'_> {
     }
 }
 
-fn request_info(response: &Response<'_>) -> Option<RequestInfo> {
+/// The rules that look at a response whose status stands for a range (an OpenAPI
+/// `default` example): its JSON and the schemas, nothing the status implies.
+const SCHEMA_ONLY_RULES: [&str; 3] = ["invalid-json", "schema", "spec-schema"];
+
+/// What reports show of a response's request; `template` is its operation's path template
+/// when an OpenAPI description named one.
+fn request_info(response: &Response<'_>, template: Option<&str>) -> Option<RequestInfo> {
     if response.method.is_none() && response.raw_url.is_none() {
         return None;
     }
     Some(RequestInfo {
         method: response.method.as_deref().map(str::to_string),
         url: response.raw_url.as_deref().map(redact_url),
-        template: None,
+        template: template.map(str::to_string),
     })
 }
 

@@ -57,6 +57,11 @@ pub struct ConfigArgs {
     #[arg(long, value_name = "PATH")]
     pub schema: Option<PathBuf>,
 
+    /// Use this OpenAPI description (3.0 or 3.1, YAML or JSON) for per-operation statuses and
+    /// error schemas instead of the configured one.
+    #[arg(long, value_name = "PATH")]
+    pub openapi: Option<PathBuf>,
+
     /// Check only HAR entries whose request URL (without query string) matches GLOB, and
     /// then every one of them; repeatable. Replaces `urls` from errlint.toml.
     #[arg(long = "url", value_name = "GLOB")]

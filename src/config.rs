@@ -19,10 +19,11 @@ use crate::rules::{self, Severity};
 pub const FILE_NAME: &str = "errlint.toml";
 
 /// Top-level keys, for "did you mean".
-const TOP_KEYS: [&str; 9] = [
+const TOP_KEYS: [&str; 10] = [
     "profile",
     "contract",
     "schema",
+    "openapi",
     "documented-statuses",
     "urls",
     "exclude",
@@ -59,6 +60,8 @@ pub struct ConfigFile {
     /// `[contract]`: a custom error object.
     pub contract: Option<CustomContract>,
     pub schema: Option<PathBuf>,
+    /// The API's OpenAPI description, relative to the file.
+    pub openapi: Option<PathBuf>,
     pub documented_statuses: Option<Vec<u16>>,
     pub urls: Option<Vec<String>>,
     pub exclude: Option<Vec<String>>,
@@ -139,6 +142,12 @@ pub fn parse(text: &str, path: &Path) -> Result<ConfigFile> {
                         .as_str()
                         .ok_or_else(|| at("expected a path (a string)"))?,
                 ))
+            }
+            "openapi" => {
+                config.openapi =
+                    Some(PathBuf::from(value.as_str().ok_or_else(|| {
+                        at("expected a path to an OpenAPI description (a string)")
+                    })?))
             }
             "documented-statuses" => {
                 config.documented_statuses = Some(statuses(value).map_err(|e| at(&e))?)
@@ -499,7 +508,7 @@ rules = { message-leaks-internals = "off" }
     fn mistakes_name_the_file_the_key_and_what_was_expected() {
         assert_eq!(
             error_of("documented-status = [200]"),
-            "errlint.toml: unknown key \"documented-status\" (did you mean \"documented-statuses\"?); expected one of profile, contract, schema, documented-statuses, urls, exclude, rules, status-types, overrides"
+            "errlint.toml: unknown key \"documented-status\" (did you mean \"documented-statuses\"?); expected one of profile, contract, schema, openapi, documented-statuses, urls, exclude, rules, status-types, overrides"
         );
         assert_eq!(
             error_of("[rules]\ncode-formt = \"error\""),
@@ -521,6 +530,7 @@ rules = { message-leaks-internals = "off" }
         assert!(error_of("documented-statuses = [200, 700]").contains("700 is not a status code"));
         assert!(error_of("[[overrides]]\nrules = {}").contains("needs paths"));
         assert!(error_of("schema = 3").contains("schema: expected a path"));
+        assert!(error_of("openapi = 3").contains("openapi: expected a path to an OpenAPI"));
         assert!(error_of("= broken").starts_with("errlint.toml: not valid TOML"));
     }
 

@@ -13,6 +13,7 @@ pub fn facts_for<'r, 'a>(response: &'r Response<'a>, marker: &str) -> Facts<'r, 
     Facts {
         response,
         body: body_state(response, marker.as_bytes()),
+        operation: crate::openapi::Match::NotConfigured,
     }
 }
 

@@ -37,6 +37,7 @@ pub mod endpoint;
 pub mod excerpt;
 pub mod facts;
 pub mod locate;
+pub mod openapi;
 pub mod output_file;
 pub mod paths;
 pub mod position;

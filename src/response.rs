@@ -93,6 +93,9 @@ pub struct Response<'a> {
     pub content_type: Option<Cow<'a, str>>,
     /// The body; `None` when the capture did not store it (a HAR without `content.text`).
     pub body: Option<Body<'a>>,
+    /// The status stands for a range of statuses (an OpenAPI example under `default`): only
+    /// the body's JSON and schemas are checked, never what the status implies.
+    pub schema_only: bool,
 }
 
 /// Written by hand so that `{:?}` shows the URL redacted and header names only.
@@ -129,6 +132,7 @@ impl<'a> Response<'a> {
             headers: None,
             content_type: None,
             body: None,
+            schema_only: false,
         }
     }
 

@@ -19,6 +19,9 @@ pub struct RuleSet {
     pub levels: BTreeMap<&'static str, Level>,
     /// `[[overrides]]`: levels for files matching their globs, applied in order.
     pub overrides: Vec<(PathGlobs, BTreeMap<&'static str, Level>)>,
+    /// The API's OpenAPI description, when one is configured: per-operation statuses and
+    /// error schemas.
+    pub openapi: Option<crate::openapi::Description>,
 }
 
 impl RuleSet {
@@ -31,6 +34,7 @@ impl RuleSet {
                 .map(|r| (r.name, Some(r.default_severity)))
                 .collect(),
             overrides: Vec::new(),
+            openapi: None,
         }
     }
 

@@ -46,6 +46,7 @@ pub struct Resolved {
     pub profile: (String, Source),
     pub contract: Option<CustomContract>,
     pub schema: (Option<PathBuf>, Source),
+    pub openapi: (Option<PathBuf>, Source),
     pub documented_statuses: (Vec<u16>, Source),
     pub urls: (Vec<String>, Source),
     pub exclude: (Vec<String>, Source),
@@ -100,6 +101,18 @@ impl Resolved {
         let file_ref = file.as_ref();
         let schema = match (&args.schema, file_ref.and_then(|f| f.schema.as_ref())) {
             (Some(flag), _) => (Some(flag.clone()), Source::Flag("--schema")),
+            (None, Some(path)) => (
+                Some(
+                    file_ref
+                        .map_or_else(PathBuf::new, |f| f.dir().to_path_buf())
+                        .join(path),
+                ),
+                from_file.clone(),
+            ),
+            (None, None) => (None, Source::Default),
+        };
+        let openapi = match (&args.openapi, file_ref.and_then(|f| f.openapi.as_ref())) {
+            (Some(flag), _) => (Some(flag.clone()), Source::Flag("--openapi")),
             (None, Some(path)) => (
                 Some(
                     file_ref
@@ -166,6 +179,7 @@ impl Resolved {
             profile,
             contract,
             schema,
+            openapi,
             documented_statuses: documented,
             urls,
             exclude,
@@ -188,6 +202,20 @@ impl Resolved {
         if let Some(custom) = &self.contract {
             contract.types = custom.types.clone();
         }
+        let openapi = self
+            .openapi
+            .0
+            .as_deref()
+            .map(|path| {
+                crate::openapi::Description::load(path).map_err(|e| {
+                    let key = match self.openapi.1 {
+                        Source::Flag(_) => "--openapi".to_string(),
+                        _ => format!("{}: openapi", self.openapi.1),
+                    };
+                    anyhow::anyhow!("{key}: {e:#}")
+                })
+            })
+            .transpose()?;
         let levels = self
             .rules
             .iter()
@@ -236,6 +264,7 @@ impl Resolved {
                 contract,
                 levels,
                 overrides,
+                openapi,
             },
             LoadOptions {
                 url_filter,
@@ -297,6 +326,11 @@ impl Resolved {
             schema
         };
         line(&mut out, "schema", schema, &self.schema.1);
+        let openapi = self.openapi.0.as_ref().map_or_else(
+            || "\"(none)\"".to_string(),
+            |p| format!("{:?}", p.display().to_string()),
+        );
+        line(&mut out, "openapi", openapi, &self.openapi.1);
         line(
             &mut out,
             "documented-statuses",

@@ -27,6 +27,7 @@ pub mod json_tree;
 mod mock;
 mod ndjson;
 mod nock;
+mod openapi;
 mod pact;
 mod postman;
 mod raw_http;
@@ -166,6 +167,7 @@ pub struct Format {
 ///   which an envelope list would otherwise claim; a WireMock mapping's `request` and
 ///   `response`, a Postman collection's `info` and `item`, a pact's `consumer`, `provider`
 ///   and `interactions` are each their own.
+/// - an OpenAPI description (`openapi` or `swagger`) before envelopes and bare bodies.
 /// - envelope, then envelope list: more specific than a bare body.
 /// - bare body last: any other JSON, when its name gives a status or it was named explicitly.
 pub static FORMATS: &[&Format] = &[
@@ -182,6 +184,7 @@ pub static FORMATS: &[&Format] = &[
     &wiremock::FORMAT,
     &postman::FORMAT,
     &pact::FORMAT,
+    &openapi::FORMAT,
     &envelope::FORMAT,
     &envelope_list::FORMAT,
     &bare_body::FORMAT,

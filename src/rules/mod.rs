@@ -28,7 +28,9 @@ mod missing_error_body;
 mod non_json_error_body;
 mod param_format;
 mod schema;
+mod spec_schema;
 mod status_type_mismatch;
+mod undocumented_operation;
 mod undocumented_status;
 mod unknown_status;
 
@@ -50,6 +52,8 @@ pub const RULES: &[&Rule] = &[
     &param_format::PARAM_FORMAT,
     &message_leaks_internals::MESSAGE_LEAKS_INTERNALS,
     &MALFORMED_CAPTURE,
+    &undocumented_operation::UNDOCUMENTED_OPERATION,
+    &spec_schema::SPEC_SCHEMA,
 ];
 
 /// Looks a rule up by its kebab-case name.
@@ -128,6 +132,8 @@ pub enum BodyState {
 pub struct Facts<'r, 'a> {
     pub response: &'r Response<'a>,
     pub body: BodyState,
+    /// The operation of the API's OpenAPI description that the request matched.
+    pub operation: crate::openapi::Match<'r>,
 }
 
 impl Facts<'_, '_> {

@@ -1,0 +1,672 @@
+//! The API's own OpenAPI description (3.0 or 3.1, YAML or JSON): which operations exist,
+//! which statuses each documents, and the schemas its error responses declare
+//! (docs/configuration.md, "OpenAPI").
+//!
+//! Loaded once by settings, before the first capture is read: every reference is checked,
+//! every path template routed and every error schema compiled, so a broken description
+//! exits 2 naming the file and the JSON Pointer. Afterwards it is only read — by the checker,
+//! which matches each response's request to an operation, and by the rules that look at
+//! that operation. It never reads captures and never prints.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+use std::sync::Arc;
+
+use anyhow::{Result, anyhow, bail};
+use serde_json::Value;
+
+mod documents;
+pub mod router;
+pub mod translate;
+
+use documents::{Documents, Location};
+use router::Router;
+
+pub use documents::parse_text;
+
+/// The methods a Path Item may hold (OpenAPI 3.1 §4.8.9).
+const METHODS: [&str; 8] = [
+    "get", "put", "post", "delete", "options", "head", "patch", "trace",
+];
+
+/// A `responses` key: an exact status, a class (`4XX`) or `default`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum StatusKey {
+    Exact(u16),
+    /// The hundreds digit: 4 for `4XX`.
+    Range(u16),
+    Default,
+}
+
+impl StatusKey {
+    /// Parses a `responses` key; `None` for anything else (extensions, typos).
+    pub fn parse(key: &str) -> Option<Self> {
+        if key == "default" {
+            return Some(Self::Default);
+        }
+        let bytes = key.as_bytes();
+        match bytes {
+            [d @ b'1'..=b'5', b'X' | b'x', b'X' | b'x'] => Some(Self::Range(u16::from(d - b'0'))),
+            [b'1'..=b'5', b'0'..=b'9', b'0'..=b'9'] => key.parse().ok().map(Self::Exact),
+            _ => None,
+        }
+    }
+
+    fn covers(self, code: u16) -> bool {
+        match self {
+            Self::Exact(c) => c == code,
+            Self::Range(class) => code / 100 == class,
+            Self::Default => true,
+        }
+    }
+
+    /// How specific a key is: an exact code wins over its range, a range over `default`.
+    fn rank(self) -> u8 {
+        match self {
+            Self::Exact(_) => 0,
+            Self::Range(_) => 1,
+            Self::Default => 2,
+        }
+    }
+}
+
+/// A compiled schema the description declares for an error response.
+pub struct DeclaredSchema {
+    pub validator: jsonschema::Validator,
+    /// Where it is written: `#/components/schemas/Error`, or `errors.yaml#/Error` in another file.
+    pub name: String,
+}
+
+/// One response of an operation: its media types and, for error responses with a JSON
+/// media type, the compiled schema.
+pub struct ResponseSpec {
+    pub key: StatusKey,
+    /// Lower-case media types (`application/json`, `application/*`) in document order.
+    pub media: Vec<(String, Option<Arc<DeclaredSchema>>)>,
+}
+
+/// One operation: `POST /v1/orders`.
+pub struct Operation {
+    /// Upper case, as reports show it.
+    pub method: String,
+    pub template: String,
+    pub responses: Vec<ResponseSpec>,
+}
+
+impl Operation {
+    /// True when a `responses` key covers the status (`default` covers all).
+    pub fn documents(&self, code: u16) -> bool {
+        self.responses.iter().any(|r| r.key.covers(code))
+    }
+
+    /// The schema declared for this status and media type: the most specific response key,
+    /// then the media type exactly, `type/*`, `*/*`; without a content type, the first JSON
+    /// media type.
+    pub fn schema_for(&self, code: u16, content_type: Option<&str>) -> Option<&DeclaredSchema> {
+        let response = self
+            .responses
+            .iter()
+            .filter(|r| r.key.covers(code))
+            .min_by_key(|r| r.key.rank())?;
+        let media = match content_type {
+            Some(content_type) => {
+                let essence = content_type
+                    .split(';')
+                    .next()
+                    .unwrap_or("")
+                    .trim()
+                    .to_ascii_lowercase();
+                let family = format!("{}/*", essence.split('/').next().unwrap_or(""));
+                [essence.as_str(), family.as_str(), "*/*"]
+                    .into_iter()
+                    .find_map(|want| response.media.iter().find(|(m, _)| m == want))
+            }
+            None => response
+                .media
+                .iter()
+                .find(|(m, _)| crate::response::is_json_media_type(m)),
+        }?;
+        media.1.as_deref()
+    }
+}
+
+/// What a response's request matched.
+#[derive(Clone, Copy)]
+pub enum Match<'d> {
+    /// No description is configured.
+    NotConfigured,
+    /// The response has no request URL or method (a bare body): the global lists apply.
+    NoRequest,
+    /// No operation of the description has this method and path.
+    NoOperation,
+    Operation(Matched<'d>),
+}
+
+/// An operation and the server base path the request reached it through.
+#[derive(Clone, Copy)]
+pub struct Matched<'d> {
+    pub operation: &'d Operation,
+    /// `/v1` for a server at `https://api.example.com/v1`; `""` at the root.
+    pub base: &'d str,
+}
+
+impl Matched<'_> {
+    /// The path template as requests see it: the base path, then the template
+    /// (`/v1/orders/{id}`).
+    pub fn template(&self) -> String {
+        format!("{}{}", self.base, self.operation.template)
+    }
+
+    /// `POST /v1/orders`: how messages and reports name the operation.
+    pub fn name(&self) -> String {
+        format!("{} {}", self.operation.method, self.template())
+    }
+}
+
+/// A loaded description, ready to match requests.
+pub struct Description {
+    router: Router,
+    /// Per routed path: (method, operation index).
+    paths: Vec<Vec<(String, usize)>>,
+    operations: Vec<Operation>,
+    /// Server base paths without a trailing slash (`""` for the root), longest first.
+    bases: Vec<String>,
+}
+
+impl Description {
+    /// Reads, checks and compiles a description.
+    pub fn load(path: &Path) -> Result<Self> {
+        let mut docs = Documents::load(path)?;
+        let shown = path.display().to_string();
+        let version = match docs.docs.first().map(|d| &d.value) {
+            Some(Value::Object(root)) => match (root.get("openapi"), root.get("swagger")) {
+                (Some(Value::String(v)), _) if v.starts_with("3.0") => Version::V30,
+                (Some(Value::String(v)), _) if v.starts_with("3.1") || v.starts_with("3.2") => {
+                    Version::V31
+                }
+                (Some(v), _) => bail!(
+                    "{shown}#/openapi: version {v} is not supported; expected an OpenAPI 3.0 or 3.1 description"
+                ),
+                (None, Some(_)) => bail!(
+                    "{shown}#/swagger: Swagger 2.0 is not supported; convert the description to OpenAPI 3 (e.g. with swagger2openapi)"
+                ),
+                (None, None) => bail!(
+                    "{shown}: not an OpenAPI description: expected an \"openapi\" member with the version, e.g. \"3.1.0\""
+                ),
+            },
+            _ => bail!("{shown}: not an OpenAPI description: expected a mapping at the top"),
+        };
+        let bases = base_paths(docs.docs.first().map(|d| &d.value));
+        let mut router = Router::default();
+        let mut paths = Vec::new();
+        let mut pending = Vec::new();
+        let path_keys: Vec<String> = match docs.docs.first().map(|d| d.value.get("paths")) {
+            Some(Some(Value::Object(map))) => map.keys().cloned().collect(),
+            Some(Some(_)) => bail!("{shown}#/paths: expected a mapping of path templates"),
+            _ => Vec::new(),
+        };
+        for template in path_keys {
+            if template.starts_with("x-") {
+                continue;
+            }
+            let at = Location {
+                doc: 0,
+                pointer: format!("/paths/{}", crate::rules::pointer_token(&template)),
+            };
+            if !template.starts_with('/') {
+                bail!("{}: a path template must start with \"/\"", docs.show(&at));
+            }
+            router
+                .insert(&template, paths.len())
+                .map_err(|e| anyhow!("{}: {}", docs.show(&at), e.0))?;
+            let item = docs.resolve(&at)?;
+            let mut methods = Vec::new();
+            for method in METHODS {
+                let op_at = Location {
+                    doc: item.doc,
+                    pointer: format!("{}/{method}", item.pointer),
+                };
+                if docs.get(&op_at).is_none() {
+                    continue;
+                }
+                methods.push((method.to_ascii_uppercase(), pending.len()));
+                pending.push((method.to_ascii_uppercase(), template.clone(), op_at));
+            }
+            paths.push(methods);
+        }
+        // Each operation's responses, with the schemas of its error responses to compile.
+        let mut shapes = Vec::new();
+        let mut schemas: BTreeMap<Location, Option<Arc<DeclaredSchema>>> = BTreeMap::new();
+        for (method, template, op_at) in pending {
+            let responses_at = Location {
+                doc: op_at.doc,
+                pointer: format!("{}/responses", op_at.pointer),
+            };
+            let mut responses = Vec::new();
+            let keys: Vec<String> = match docs.get(&responses_at) {
+                Some(Value::Object(map)) => map.keys().cloned().collect(),
+                _ => Vec::new(),
+            };
+            for key in keys {
+                if key.starts_with("x-") {
+                    continue;
+                }
+                let key_at = Location {
+                    doc: responses_at.doc,
+                    pointer: format!(
+                        "{}/{}",
+                        responses_at.pointer,
+                        crate::rules::pointer_token(&key)
+                    ),
+                };
+                let Some(status) = StatusKey::parse(&key) else {
+                    bail!(
+                        "{}: {key:?} is not a response key; expected a status (\"404\"), a range (\"4XX\") or \"default\"",
+                        docs.show(&key_at)
+                    );
+                };
+                let response = docs.resolve(&key_at)?;
+                let content_at = Location {
+                    doc: response.doc,
+                    pointer: format!("{}/content", response.pointer),
+                };
+                let media_types: Vec<String> = match docs.get(&content_at) {
+                    Some(Value::Object(map)) => map.keys().cloned().collect(),
+                    _ => Vec::new(),
+                };
+                let is_error = match status {
+                    StatusKey::Exact(c) => c >= 400,
+                    StatusKey::Range(c) => c >= 4,
+                    StatusKey::Default => true,
+                };
+                let mut media = Vec::new();
+                for media_type in media_types {
+                    let schema_at = Location {
+                        doc: content_at.doc,
+                        pointer: format!(
+                            "{}/{}/schema",
+                            content_at.pointer,
+                            crate::rules::pointer_token(&media_type)
+                        ),
+                    };
+                    let schema = if is_error
+                        && crate::response::is_json_media_type(&media_type)
+                        && docs.get(&schema_at).is_some()
+                    {
+                        let target = docs.resolve(&schema_at)?;
+                        schemas.entry(target.clone()).or_insert(None);
+                        Some(target)
+                    } else {
+                        None
+                    };
+                    media.push((media_type.to_ascii_lowercase(), schema));
+                }
+                responses.push((status, media));
+            }
+            shapes.push((method, template, responses));
+        }
+        if version == Version::V30 {
+            translate_reachable(&mut docs, schemas.keys().cloned().collect())?;
+        }
+        compile(&docs, &mut schemas)?;
+        let operations = shapes
+            .into_iter()
+            .map(|(method, template, responses)| Operation {
+                method,
+                template,
+                responses: responses
+                    .into_iter()
+                    .map(|(key, media)| ResponseSpec {
+                        key,
+                        media: media
+                            .into_iter()
+                            .map(|(m, at)| {
+                                (m, at.and_then(|at| schemas.get(&at).cloned().flatten()))
+                            })
+                            .collect(),
+                    })
+                    .collect(),
+            })
+            .collect();
+        Ok(Self {
+            router,
+            paths,
+            operations,
+            bases,
+        })
+    }
+
+    /// How many operations the description has.
+    pub fn operation_count(&self) -> usize {
+        self.operations.len()
+    }
+
+    /// The operation a request answered: its URL's path, less a server base path, against
+    /// the templates, then its method (`HEAD` falls back to `GET`, as servers answer it).
+    pub fn match_request(&self, method: Option<&str>, url: Option<&str>) -> Match<'_> {
+        let (Some(method), Some(url)) = (method, url) else {
+            return Match::NoRequest;
+        };
+        let path = crate::endpoint::path_of(url);
+        for base in &self.bases {
+            let rest = if base.is_empty() {
+                path
+            } else {
+                match path.strip_prefix(base.as_str()) {
+                    Some(rest) if rest.is_empty() || rest.starts_with('/') => rest,
+                    _ => continue,
+                }
+            };
+            let Some(found) = self.router.find(rest) else {
+                continue;
+            };
+            let methods = self.paths.get(found).map(Vec::as_slice).unwrap_or(&[]);
+            let pick = |want: &str| {
+                methods
+                    .iter()
+                    .find(|(m, _)| m.eq_ignore_ascii_case(want))
+                    .map(|(_, i)| *i)
+            };
+            let index = pick(method).or_else(|| {
+                method
+                    .eq_ignore_ascii_case("HEAD")
+                    .then(|| pick("GET"))
+                    .flatten()
+            });
+            if let Some(operation) = index.and_then(|i| self.operations.get(i)) {
+                return Match::Operation(Matched {
+                    operation,
+                    base: base.as_str(),
+                });
+            }
+        }
+        Match::NoOperation
+    }
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Version {
+    V30,
+    V31,
+}
+
+/// The path part of every `servers` URL, variables at their defaults (OpenAPI 3.1
+/// §4.8.5): `https://api.example.com/v1` and `/v1` both give `/v1`. No servers means `/`.
+fn base_paths(root: Option<&Value>) -> Vec<String> {
+    let servers = root
+        .and_then(|r| r.get("servers"))
+        .and_then(Value::as_array)
+        .cloned()
+        .unwrap_or_default();
+    let mut bases: Vec<String> = servers
+        .iter()
+        .filter_map(|server| {
+            let mut url = server.get("url")?.as_str()?.to_string();
+            if let Some(Value::Object(variables)) = server.get("variables") {
+                for (name, variable) in variables {
+                    let default = variable
+                        .get("default")
+                        .and_then(Value::as_str)
+                        .unwrap_or("");
+                    url = url.replace(&format!("{{{name}}}"), default);
+                }
+            }
+            let path = crate::endpoint::path_of(&url);
+            // A relative server URL (`v1`) is relative to where the description is served;
+            // errlint takes it as a path from the root.
+            let path = if path.starts_with('/') {
+                path.to_string()
+            } else {
+                format!("/{path}")
+            };
+            Some(path.trim_end_matches('/').to_string())
+        })
+        .collect();
+    if bases.is_empty() {
+        bases.push(String::new());
+    }
+    bases.sort_by(|a, b| b.len().cmp(&a.len()).then(a.cmp(b)));
+    bases.dedup();
+    bases
+}
+
+/// Translates, in place, every 3.0 schema the error schemas reach through `$ref`s.
+fn translate_reachable(docs: &mut Documents, roots: Vec<Location>) -> Result<()> {
+    let mut seen: std::collections::BTreeSet<Location> = roots.iter().cloned().collect();
+    let mut work = roots;
+    while let Some(at) = work.pop() {
+        let mut refs = Vec::new();
+        if let Some(value) = docs.get(&at) {
+            let mut stack = vec![(value, at.pointer.clone())];
+            while let Some((value, here)) = stack.pop() {
+                match value {
+                    Value::Object(map) => {
+                        for (key, v) in map {
+                            match (key.as_str(), v) {
+                                ("$ref", Value::String(r)) => refs.push((here.clone(), r.clone())),
+                                _ => stack.push((
+                                    v,
+                                    format!("{here}/{}", crate::rules::pointer_token(key)),
+                                )),
+                            }
+                        }
+                    }
+                    Value::Array(items) => {
+                        for (i, v) in items.iter().enumerate() {
+                            stack.push((v, format!("{here}/{i}")));
+                        }
+                    }
+                    _ => {}
+                }
+            }
+        }
+        for (here, reference) in refs {
+            let from = Location {
+                doc: at.doc,
+                pointer: here,
+            };
+            let target = docs.follow(&from, &reference)?;
+            if seen.insert(target.clone()) {
+                work.push(target);
+            }
+        }
+    }
+    for at in seen {
+        if let Some(schema) = docs.get_mut(&at) {
+            translate::translate_30(schema);
+        }
+    }
+    Ok(())
+}
+
+/// Compiles each distinct error schema once, against a registry that holds the
+/// description's own files and nothing else.
+fn compile(
+    docs: &Documents,
+    schemas: &mut BTreeMap<Location, Option<Arc<DeclaredSchema>>>,
+) -> Result<()> {
+    if schemas.is_empty() {
+        return Ok(());
+    }
+    let registry = jsonschema::Registry::new()
+        .draft(jsonschema::Draft::Draft202012)
+        .retriever(NoRetrieval)
+        .extend(docs.docs.iter().map(|d| (d.uri.clone(), &d.value)))
+        .and_then(|b| b.prepare())
+        .map_err(|e| {
+            anyhow!(
+                "{}: the description cannot be used as JSON Schema: {e}",
+                docs.show(&Location {
+                    doc: 0,
+                    pointer: String::new()
+                })
+            )
+        })?;
+    for (at, slot) in schemas.iter_mut() {
+        let doc = docs
+            .docs
+            .get(at.doc)
+            .ok_or_else(|| anyhow!("no document {}", at.doc))?;
+        let fragment: String =
+            percent_encoding::utf8_percent_encode(&at.pointer, FRAGMENT).to_string();
+        let wrapper = serde_json::json!({ "$ref": format!("{}#{fragment}", doc.uri) });
+        let validator = jsonschema::options()
+            .with_draft(jsonschema::Draft::Draft202012)
+            .with_registry(&registry)
+            .with_base_uri("file:///errlint-openapi-root.json")
+            .should_validate_formats(false)
+            .build(&wrapper)
+            .map_err(|e| anyhow!("{}: the schema does not compile: {e}", docs.show(at)))?;
+        let name = if at.doc == 0 {
+            format!("#{}", at.pointer)
+        } else {
+            // Other files by their path from the description's folder, as its `$ref`s say.
+            let root_dir = docs
+                .docs
+                .first()
+                .and_then(|d| d.path.parent())
+                .unwrap_or(Path::new(""));
+            let path = doc.path.strip_prefix(root_dir).unwrap_or(&doc.path);
+            format!("{}#{}", path.display(), at.pointer)
+        };
+        *slot = Some(Arc::new(DeclaredSchema { validator, name }));
+    }
+    Ok(())
+}
+
+/// Characters a JSON Pointer keeps but a URI fragment must escape.
+const FRAGMENT: &percent_encoding::AsciiSet = &percent_encoding::CONTROLS
+    .add(b' ')
+    .add(b'"')
+    .add(b'<')
+    .add(b'>')
+    .add(b'`')
+    .add(b'#')
+    .add(b'%')
+    .add(b'{')
+    .add(b'}')
+    .add(b'|')
+    .add(b'\\')
+    .add(b'^')
+    .add(b'[')
+    .add(b']');
+
+/// Refuses every retrieval: the registry already holds every file the description uses.
+struct NoRetrieval;
+
+impl jsonschema::Retrieve for NoRetrieval {
+    fn retrieve(
+        &self,
+        uri: &jsonschema::Uri<String>,
+    ) -> Result<Value, Box<dyn std::error::Error + Send + Sync>> {
+        Err(format!("{} is not a file of the description", uri.as_str()).into())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn description(text: &str) -> Description {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("openapi.yaml");
+        std::fs::write(&path, text).unwrap();
+        Description::load(&path).unwrap()
+    }
+
+    fn matched(d: &Description, method: &str, url: &str) -> Option<String> {
+        match d.match_request(Some(method), Some(url)) {
+            Match::Operation(m) => Some(m.name()),
+            _ => None,
+        }
+    }
+
+    const SERVERS: &str = r#"
+openapi: 3.1.0
+info: {title: t, version: "1"}
+servers:
+  - url: https://{region}.example.com/api/{version}
+    variables:
+      region: {default: eu}
+      version: {default: v2}
+  - url: /
+paths:
+  /users/{id}:
+    get: {responses: {"200": {description: x}}}
+    delete: {responses: {"204": {description: x}}}
+  /users/me:
+    get: {responses: {"200": {description: x}, 4XX: {description: x}}}
+  /health:
+    get: {responses: {default: {description: x}}}
+"#;
+
+    #[test]
+    fn base_paths_come_from_servers_with_variables_at_their_defaults() {
+        let d = description(SERVERS);
+        assert_eq!(
+            matched(&d, "GET", "https://eu.example.com/api/v2/users/7?x=1").as_deref(),
+            Some("GET /api/v2/users/{id}")
+        );
+        // The second server's root base.
+        assert_eq!(
+            matched(&d, "get", "http://localhost:8080/users/7").as_deref(),
+            Some("GET /users/{id}")
+        );
+        assert_eq!(matched(&d, "GET", "https://x/api/v3/users/7"), None);
+        assert_eq!(matched(&d, "GET", "https://x/api/v2/users"), None);
+    }
+
+    #[test]
+    fn literal_paths_win_and_methods_must_match() {
+        let d = description(SERVERS);
+        assert_eq!(
+            matched(&d, "GET", "/api/v2/users/me").as_deref(),
+            Some("GET /api/v2/users/me")
+        );
+        // The path decides first, as OpenAPI's path precedence says: `/users/me` has no
+        // DELETE, and `/users/{id}` is not tried for it.
+        assert_eq!(matched(&d, "DELETE", "/api/v2/users/me"), None);
+        assert_eq!(
+            matched(&d, "DELETE", "/api/v2/users/7").as_deref(),
+            Some("DELETE /api/v2/users/{id}")
+        );
+        assert_eq!(matched(&d, "POST", "/api/v2/users/7"), None);
+        // HEAD is answered by GET.
+        assert_eq!(
+            matched(&d, "HEAD", "/api/v2/health/").as_deref(),
+            Some("GET /api/v2/health")
+        );
+        assert!(matches!(
+            d.match_request(None, Some("/users/7")),
+            Match::NoRequest
+        ));
+        assert!(matches!(
+            d.match_request(Some("GET"), Some("/nope")),
+            Match::NoOperation
+        ));
+    }
+
+    #[test]
+    fn statuses_by_exact_code_range_and_default() {
+        let d = description(SERVERS);
+        let op = |url| match d.match_request(Some("GET"), Some(url)) {
+            Match::Operation(m) => m.operation,
+            _ => panic!("{url}"),
+        };
+        let me = op("/users/me");
+        assert!(me.documents(200) && me.documents(404) && me.documents(429));
+        assert!(!me.documents(500) && !me.documents(201));
+        let health = op("/health");
+        assert!(health.documents(503) && health.documents(200));
+    }
+
+    #[test]
+    fn status_keys() {
+        assert_eq!(StatusKey::parse("404"), Some(StatusKey::Exact(404)));
+        assert_eq!(StatusKey::parse("4XX"), Some(StatusKey::Range(4)));
+        assert_eq!(StatusKey::parse("5xx"), Some(StatusKey::Range(5)));
+        assert_eq!(StatusKey::parse("default"), Some(StatusKey::Default));
+        assert_eq!(StatusKey::parse("600"), None);
+        assert_eq!(StatusKey::parse("OK"), None);
+    }
+}

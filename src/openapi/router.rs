@@ -1,0 +1,211 @@
+//! Request paths → path templates: a segment tree built once from the description's `paths`,
+//! so a lookup costs the depth of the path, not the number of operations.
+//!
+//! At each segment a literal child is tried first, then segments that mix text and a
+//! parameter (`{name}.json`, `{id}:cancel`), then a whole-segment parameter; a failed branch
+//! falls back to the next, so `/users/me` wins over `/users/{id}` as OpenAPI requires
+//! ("concrete paths are matched before templated ones", OpenAPI 3.1 §4.8.8.2). Segments are
+//! compared percent-decoded, and an empty last segment (a trailing slash) is ignored, as
+//! servers route. Never reads files or prints.
+
+use std::borrow::Cow;
+use std::collections::HashMap;
+
+/// A path template that cannot be routed, e.g. `/orders/{id` (unbalanced braces).
+#[derive(Debug, PartialEq)]
+pub struct BadTemplate(pub String);
+
+#[derive(Default)]
+struct Node {
+    literal: HashMap<String, Node>,
+    /// Segments with text around a parameter: (text before, text after), in insertion order.
+    mixed: Vec<((String, String), Node)>,
+    param: Option<Box<Node>>,
+    /// The path (its index) that ends here.
+    target: Option<usize>,
+}
+
+/// The routing tree of one description.
+#[derive(Default)]
+pub struct Router {
+    root: Node,
+}
+
+/// What one template segment is.
+enum Segment {
+    Literal(String),
+    Mixed(String, String),
+    Param,
+}
+
+impl Router {
+    /// Adds a template; `target` is what a match returns. The first of two templates that
+    /// route alike (`/a/{x}` and `/a/{y}`) is kept.
+    pub fn insert(&mut self, template: &str, target: usize) -> Result<(), BadTemplate> {
+        let mut node = &mut self.root;
+        for segment in segments(template) {
+            node = match parse_segment(segment)? {
+                Segment::Literal(text) => node.literal.entry(text).or_default(),
+                Segment::Param => node.param.get_or_insert_with(Box::default),
+                Segment::Mixed(before, after) => {
+                    let key = (before, after);
+                    match node.mixed.iter().position(|(k, _)| *k == key) {
+                        Some(i) => &mut node.mixed[i].1,
+                        None => {
+                            node.mixed.push((key, Node::default()));
+                            let last = node.mixed.len() - 1;
+                            &mut node.mixed[last].1
+                        }
+                    }
+                }
+            };
+        }
+        node.target.get_or_insert(target);
+        Ok(())
+    }
+
+    /// The target of the template that matches `path` (already without a base path).
+    pub fn find(&self, path: &str) -> Option<usize> {
+        // Most paths have a handful of segments and no escapes: no allocation beyond this.
+        let decoded: Vec<Cow<'_, str>> = segments(path).map(decode_cow).collect();
+        find_in(&self.root, &decoded)
+    }
+}
+
+fn find_in(node: &Node, rest: &[Cow<'_, str>]) -> Option<usize> {
+    let Some((first, rest)) = rest.split_first() else {
+        return node.target;
+    };
+    let first: &str = first;
+    if let Some(found) = node.literal.get(first).and_then(|n| find_in(n, rest)) {
+        return Some(found);
+    }
+    for ((before, after), child) in &node.mixed {
+        if first.len() > before.len() + after.len()
+            && first.starts_with(before.as_str())
+            && first.ends_with(after.as_str())
+            && let Some(found) = find_in(child, rest)
+        {
+            return Some(found);
+        }
+    }
+    if !first.is_empty() {
+        return node.param.as_deref().and_then(|n| find_in(n, rest));
+    }
+    None
+}
+
+/// The segments of a path: split at `/`, without the leading empty one and a trailing
+/// empty one (`/orders/` routes as `/orders`).
+fn segments(path: &str) -> impl Iterator<Item = &str> {
+    let path = path.strip_prefix('/').unwrap_or(path);
+    let path = path.strip_suffix('/').unwrap_or(path);
+    path.split('/').filter({
+        let empty = path.is_empty();
+        move |_| !empty
+    })
+}
+
+fn parse_segment(segment: &str) -> Result<Segment, BadTemplate> {
+    let opens = segment.matches('{').count();
+    let closes = segment.matches('}').count();
+    if opens != closes {
+        return Err(BadTemplate(format!(
+            "unbalanced braces in the segment {segment:?}"
+        )));
+    }
+    if opens == 0 {
+        return Ok(Segment::Literal(decode(segment)));
+    }
+    let (Some(open), Some(close)) = (segment.find('{'), segment.rfind('}')) else {
+        return Err(BadTemplate(format!("bad segment {segment:?}")));
+    };
+    if close < open {
+        return Err(BadTemplate(format!(
+            "unbalanced braces in the segment {segment:?}"
+        )));
+    }
+    let before = &segment[..open];
+    let after = &segment[close + 1..];
+    if before.is_empty() && after.is_empty() && opens == 1 {
+        return Ok(Segment::Param);
+    }
+    // Several parameters in one segment (`{a}-{b}`) route as one: what surrounds them.
+    Ok(Segment::Mixed(decode(before), decode(after)))
+}
+
+/// Percent-decodes a segment (RFC 3986 §2.1); an invalid escape stays as written.
+fn decode(segment: &str) -> String {
+    decode_cow(segment).into_owned()
+}
+
+fn decode_cow(segment: &str) -> Cow<'_, str> {
+    if !segment.contains('%') {
+        return Cow::Borrowed(segment);
+    }
+    percent_encoding::percent_decode_str(segment).decode_utf8_lossy()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn router(templates: &[&str]) -> Router {
+        let mut router = Router::default();
+        for (i, t) in templates.iter().enumerate() {
+            router.insert(t, i).unwrap();
+        }
+        router
+    }
+
+    #[test]
+    fn a_literal_path_wins_over_a_template_in_either_order() {
+        for templates in [["/users/{id}", "/users/me"], ["/users/me", "/users/{id}"]] {
+            let r = router(&templates);
+            let me = templates.iter().position(|t| *t == "/users/me");
+            assert_eq!(r.find("/users/me"), me);
+            assert_eq!(r.find("/users/42"), me.map(|i| 1 - i));
+        }
+    }
+
+    #[test]
+    fn a_failed_literal_branch_falls_back_to_the_template() {
+        let r = router(&["/a/b/c", "/a/{x}/d"]);
+        assert_eq!(r.find("/a/b/c"), Some(0));
+        assert_eq!(r.find("/a/b/d"), Some(1));
+        assert_eq!(r.find("/a/b/e"), None);
+    }
+
+    #[test]
+    fn trailing_slashes_and_percent_encoding_route_as_servers_do() {
+        let r = router(&["/", "/orders", "/files/{name}", "/tags/a b"]);
+        assert_eq!(r.find("/"), Some(0));
+        assert_eq!(r.find(""), Some(0));
+        assert_eq!(r.find("/orders/"), Some(1));
+        assert_eq!(r.find("/files/a%2Fb"), Some(2));
+        assert_eq!(r.find("/tags/a%20b"), Some(3));
+        assert_eq!(r.find("/orders/x"), None);
+        assert_eq!(
+            r.find("/files/"),
+            None,
+            "an empty parameter is no parameter"
+        );
+    }
+
+    #[test]
+    fn segments_mixing_text_and_parameters() {
+        let r = router(&["/v1/{name}:cancel", "/v1/{name}", "/reports/{id}.json"]);
+        assert_eq!(r.find("/v1/op_1:cancel"), Some(0));
+        assert_eq!(r.find("/v1/op_1"), Some(1));
+        assert_eq!(r.find("/reports/7.json"), Some(2));
+        assert_eq!(r.find("/reports/7.xml"), None);
+    }
+
+    #[test]
+    fn unbalanced_braces_are_refused() {
+        let mut r = Router::default();
+        assert!(r.insert("/orders/{id", 0).is_err());
+        assert!(r.insert("/orders/id}", 0).is_err());
+        assert!(r.insert("/orders/}id{", 0).is_err());
+    }
+}
