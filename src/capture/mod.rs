@@ -117,11 +117,9 @@ pub enum Reads {
     /// Streamed: recognised and read entry by entry by the HAR scanner (a JSON object with a
     /// `log` member), so memory follows the largest entry, never the file.
     Har,
-    /// Recognised by extension, read whole (NDJSON: one envelope a line).
-    Extension {
-        extensions: &'static [&'static str],
-        load: fn(&[u8], TextPos, &mut dyn Sink),
-    },
+    /// Streamed line by line (NDJSON): recognised by extension, or for standard input by
+    /// its first lines (`ndjson::sniff`).
+    Lines { extensions: &'static [&'static str] },
     /// Recognised by how the text starts (raw HTTP's status line), read whole.
     Text {
         starts: fn(&[u8]) -> bool,
@@ -379,11 +377,13 @@ fn load_plain<S: SplitSink>(
                 har_or_document(scanner, small, &document, options, sink);
                 return Ok(Outcome::Loaded);
             }
-            Reads::Extension { extensions, load } if extensions.contains(&extension.as_str()) => {
-                let Some(bytes) = read_all(prefix, &mut reader)? else {
-                    return too_big(sink);
-                };
-                load(&bytes, start, sink);
+            Reads::Lines { extensions }
+                if extensions.contains(&extension.as_str())
+                    || (file_name == "-" && ndjson::sniff(trimmed)) =>
+            {
+                // Each line is capped as it is read, so a compressed input needs no cap.
+                let rest = io::Cursor::new(prefix.split_off(bom)).chain(reader);
+                ndjson::load(rest, start, options, sink);
                 return Ok(Outcome::Loaded);
             }
             Reads::Stream { starts, load } if starts(trimmed) => {
