@@ -48,6 +48,20 @@ pub fn sniff(text: &[u8]) -> bool {
         && !rest.trim_ascii().is_empty()
 }
 
+/// True when the start of an input already shows it is NDJSON: named so and holding a
+/// whole line, or unnamed standard input whose first lines say so (`sniff`).
+pub fn decided(prefix: &[u8], file_name: &str, extension: &str) -> bool {
+    let Reads::Lines { extensions } = FORMAT.reads else {
+        return false;
+    };
+    let text = prefix.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(prefix);
+    let text = text.trim_ascii_start();
+    if extensions.contains(&extension) {
+        return memchr::memchr(b'\n', text).is_some();
+    }
+    file_name == "-" && sniff(text)
+}
+
 /// What a batch holds for one line.
 enum Line {
     /// A line's end in the batch's text, where it starts in the input, its item number,
@@ -126,32 +140,30 @@ pub fn load<R: Read + Send, S: SplitSink>(
             });
         }
         drop(finished_parts);
+        // The reader has a thread of its own, so that findings are merged (and reach the
+        // report) while the reader waits for a pipe's next line.
+        let reading = scope.spawn(move || {
+            let mut number = 0;
+            read_lines(&mut reader, start, &mut |batch| {
+                // Workers only stop when the channel closes, so a send cannot fail.
+                let _ = batches.send((number, batch));
+                number += 1;
+            })
+        });
         let mut waiting: BTreeMap<usize, S> = BTreeMap::new();
         let mut next_part = 0;
-        let mut merge = |sink: &mut S, part: Option<(usize, S)>| {
-            if let Some((number, part)) = part {
-                waiting.insert(number, part);
-            }
+        // The channel closes when the last worker finishes, after the reader's last batch.
+        for (number, part) in parts.iter() {
+            waiting.insert(number, part);
             while let Some(part) = waiting.remove(&next_part) {
                 sink.absorb(part);
                 next_part += 1;
             }
-        };
-        let mut number = 0;
-        let failure = read_lines(&mut reader, start, &mut |batch| {
-            // Workers only stop when the channel closes, so a send cannot fail.
-            let _ = batches.send((number, batch));
-            number += 1;
-            while let Ok(done) = parts.try_recv() {
-                merge(sink, Some(done));
-            }
-        });
-        drop(batches);
-        for done in parts.iter() {
-            merge(sink, Some(done));
         }
-        merge(sink, None);
-        if let Some((at, item, error)) = failure {
+        for part in std::mem::take(&mut waiting).into_values() {
+            sink.absorb(part);
+        }
+        if let Ok(Some((at, item, error))) = reading.join() {
             sink.malformed(
                 at,
                 item,
@@ -200,9 +212,13 @@ fn read_lines(
             rest = after;
             lines.finish_line(false);
             if lines.batch.lines.len() >= LINES_PER_BATCH || lines.batch.text.len() >= BATCH_BYTES {
-                send(std::mem::take(&mut lines.batch));
-                lines.line_start = 0;
+                lines.send(send);
             }
+        }
+        // A short read means the writer has sent nothing more yet: what is complete goes
+        // out now, so a slow pipe's findings do not wait for a full batch.
+        if read < chunk.len() && !lines.batch.lines.is_empty() {
+            lines.send(send);
         }
     }
     if lines.batch.text.len() > lines.line_start || lines.dropped.is_some() {
@@ -227,6 +243,20 @@ struct Lines {
 }
 
 impl Lines {
+    /// Hands on the finished lines; the current line's start moves to the new batch.
+    fn send(&mut self, send: &mut dyn FnMut(Batch)) {
+        let partial = self.batch.text.split_off(self.line_start);
+        let full = std::mem::replace(
+            &mut self.batch,
+            Batch {
+                text: partial,
+                lines: Vec::new(),
+            },
+        );
+        self.line_start = 0;
+        send(full);
+    }
+
     /// Adds a piece of the current line; past `MAX_LINE` it is counted, not kept.
     fn extend(&mut self, piece: &[u8]) {
         let held = self.batch.text.len() - self.line_start;
