@@ -35,9 +35,11 @@ if [ -f "$har" ]; then
   hyperfine -N -w 1 -r "$runs" -i --export-json "$work/har.json" \
     "$probe check $har" "$errlint check -f json $har" >/dev/null
   p=$(median "$work/har.json" 0); e=$(median "$work/har.json" 1)
-  defective=$("$errlint" check --exit-zero -f jsonl "$har" | python3 -c 'import json,sys; print(len({json.loads(l)["response"] for l in sys.stdin if json.loads(l)["severity"] == "error"}))')
+  # The probe's defects: schema (a code not in snake_case is errlint's code-format), a type
+  # that disagrees with the status, a body that is not JSON.
+  defective=$("$errlint" check --exit-zero -f jsonl "$har" | python3 -c 'import json,sys; print(len({d["response"] for d in map(json.loads, sys.stdin) if d["rule"] in ("schema", "code-format", "status-type-mismatch", "non-json-error-body")}))')
   mb=$(stat -c %s "$har")
-  echo "HAR      probe check $p s | errlint $e s | ratio $(awk -v e="$e" -v p="$p" 'BEGIN{printf "%.2f", e/p}') | errlint $(awk -v b="$mb" -v s="$e" 'BEGIN{printf "%.0f", b/1e6/s}') MB/s, peak $(peak "$errlint" check -f json "$har") MiB (probe $(peak "$probe" check "$har") MiB) | responses with errors: $defective"
+  echo "HAR      probe check $p s | errlint $e s | ratio $(awk -v e="$e" -v p="$p" 'BEGIN{printf "%.2f", e/p}') | errlint $(awk -v b="$mb" -v s="$e" 'BEGIN{printf "%.0f", b/1e6/s}') MB/s, peak $(peak "$errlint" check -f json "$har") MiB (probe $(peak "$probe" check "$har") MiB) | defective responses: $defective"
 fi
 
 dir="$corpus/dir/captures"
