@@ -8,7 +8,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 
 /// Lints captured HTTP API responses against the platform's error contract.
 #[derive(Debug, Parser)]
-#[command(name = "errlint", version, about, long_about = None, propagate_version = true)]
+#[command(name = "errlint", version = env!("ERRLINT_VERSION"), about, long_about = None, propagate_version = true)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,

@@ -457,6 +457,33 @@ fn rule_pages() {
         ));
 }
 
+// ---- --version -----------------------------------------------------------------------
+
+/// `errlint --version` names the Cargo version and, built from a git checkout, the commit, so
+/// a bug report says exactly which source it came from.
+#[test]
+fn version_names_the_release_and_the_commit() {
+    let output = errlint().arg("--version").output().unwrap();
+    assert_eq!(output.status.code(), Some(0));
+    let shown = String::from_utf8(output.stdout).unwrap();
+    let release = format!("errlint {}", env!("CARGO_PKG_VERSION"));
+    assert!(
+        shown == format!("{release}\n") || shown.starts_with(&format!("{release} (")),
+        "{shown:?}"
+    );
+    let head = std::process::Command::new("git")
+        .args(["rev-parse", "--short", "HEAD"])
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output();
+    if let Some(head) = head.ok().filter(|head| head.status.success()) {
+        let hash = String::from_utf8(head.stdout).unwrap();
+        assert!(
+            shown.starts_with(&format!("{release} ({}", hash.trim())),
+            "{shown:?} does not name HEAD {hash}"
+        );
+    }
+}
+
 // ---- the README ----------------------------------------------------------------------
 
 /// Every ```console block of the README that starts with `$ errlint …` runs and prints
@@ -631,6 +658,8 @@ fn a_repository_root_reports_only_on_its_captures() {
     assert!(files.contains(&"wiremock/mappings/get-user.json"));
     assert!(files.contains(&"test/cassettes/orders.yaml"));
     assert!(files.contains(&"spec/cassettes/charges.yml"));
+    // The mapping's 404 body comes from __files, whose own files are never walked.
+    assert!(files.contains(&"wiremock/mappings/get-user.json"));
     // package.json, tsconfig.json, ci/release.yml and docker-compose.yml: skipped, counted.
     assert!(report["summary"]["unrecognized_files"].as_u64().unwrap() >= 4);
 }

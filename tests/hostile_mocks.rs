@@ -208,7 +208,9 @@ fn hostile_mocks_and_archives_each_get_one_finding_and_the_rest_is_still_checked
     );
 
     // Nothing of the canary outside __files, nor of a recorded request, in any report.
-    for format in ["human", "concise", "json", "sarif", "junit", "github"] {
+    for format in [
+        "human", "concise", "json", "sarif", "junit", "github", "gitlab", "html",
+    ] {
         let (_, stdout, stderr) = run(&captures, &["-f", format]);
         for text in [&stdout, &stderr] {
             assert!(

@@ -102,8 +102,9 @@ fn wiremock_mappings_every_body_source_templates_and_faults() {
             ("missing-error-body", 46, 5, 8),
         ])
     );
-    // A templated body that is not JSON, a fault and a proxy are skipped and counted.
-    assert_eq!(summary("wiremock/mappings/orders.json"), (9, 6, 3));
+    // A templated body that is not JSON, a fault, a proxy and a templated body file name are
+    // skipped and counted.
+    assert_eq!(summary("wiremock/mappings/orders.json"), (10, 6, 4));
 }
 
 #[test]
@@ -216,7 +217,9 @@ fn recorded_requests_keep_their_secrets_in_every_format() {
     .iter()
     .map(|f| mocks(f))
     .collect();
-    for format in ["human", "concise", "json", "sarif", "junit", "github"] {
+    for format in [
+        "human", "concise", "json", "sarif", "junit", "github", "gitlab", "html",
+    ] {
         let output = Command::cargo_bin("errlint")
             .unwrap()
             .arg("check")

@@ -76,7 +76,9 @@ fn every_recorded_mock_and_archive_with_its_exact_findings() {
 #[test]
 fn the_recorded_requests_canaries_never_show() {
     let paths: Vec<PathBuf> = FILES.iter().map(|f| real(f)).collect();
-    for format in ["human", "concise", "json", "sarif", "junit", "github"] {
+    for format in [
+        "human", "concise", "json", "sarif", "junit", "github", "gitlab", "html",
+    ] {
         let output = Command::cargo_bin("errlint")
             .unwrap()
             .arg("check")

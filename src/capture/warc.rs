@@ -7,13 +7,13 @@
 //! block and two line ends. Records are read one at a time from the stream, so memory
 //! follows the largest record, never the archive. The block of a response record is read by
 //! the raw HTTP loader (chunked framing and compression undone when really present). Other
-//! record types are ignored, except that a `request` record gives a response its method: the
-//! one read just after it whose `WARC-Concurrent-To` names it (warcio, warcprox), or one read
-//! earlier for the same `WARC-Target-URI` (wget). A record whose `Content-Length` does not
-//! end where the next record begins is one finding, and reading goes on at the next record.
-//! Request text is never shown.
+//! record types are ignored, except that a `request` record gives a response its method:
+//! the one read just after it whose `WARC-Concurrent-To` names it (warcio, warcprox), or
+//! one of the last requests read before it for the same `WARC-Target-URI` (wget). A record
+//! whose `Content-Length` does not end where the next record begins is one finding, and
+//! reading goes on at the next record. Request text is never shown.
 
-use std::collections::BTreeMap;
+use std::collections::VecDeque;
 use std::io::{self, Read};
 
 use memchr::memmem;
@@ -33,6 +33,10 @@ const MAX_HEADER: usize = 64 * 1024;
 
 /// Bytes read from the input at a time.
 const READ_CHUNK: usize = 64 * 1024;
+
+/// Request records remembered for responses written after them (wget writes each request
+/// just before its response): enough for any writer's interleaving, and a bound on memory.
+const RECENT_REQUESTS: usize = 64;
 
 pub static FORMAT: Format = Format {
     name: "WARC",
@@ -89,7 +93,7 @@ pub fn load(reader: &mut dyn Read, start: TextPos, options: &LoadOptions, sink: 
     let mut responses = Responses {
         next_index: 0,
         pending: None,
-        by_target: BTreeMap::new(),
+        recent: VecDeque::new(),
         options,
     };
     loop {
@@ -126,8 +130,8 @@ struct Responses<'o> {
     /// The last response record, held until the record after it is read: warcio and
     /// warcprox write a response's request record right after it.
     pending: Option<Record>,
-    /// Methods of request records read so far, by target (wget writes the request first).
-    by_target: BTreeMap<String, String>,
+    /// The targets and methods of the latest request records, newest last.
+    recent: VecDeque<(String, String)>,
     options: &'o LoadOptions,
 }
 
@@ -147,7 +151,10 @@ impl Responses<'_> {
                 }
             }
             if let Some(target) = record.target {
-                self.by_target.entry(target).or_insert(method);
+                if self.recent.len() == RECENT_REQUESTS {
+                    self.recent.pop_front();
+                }
+                self.recent.push_back((target, method));
             }
             return;
         }
@@ -160,11 +167,13 @@ impl Responses<'_> {
     /// Hands over the held response, with a method from an earlier request if any.
     fn flush(&mut self, sink: &mut dyn Sink) {
         if let Some(pending) = self.pending.take() {
-            let method = pending
-                .target
-                .as_ref()
-                .and_then(|t| self.by_target.get(t))
-                .cloned();
+            let method = pending.target.as_ref().and_then(|target| {
+                self.recent
+                    .iter()
+                    .rev()
+                    .find(|(t, _)| t == target)
+                    .map(|(_, method)| method.clone())
+            });
             self.emit(pending, method, sink);
         }
     }

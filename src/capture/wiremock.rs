@@ -90,6 +90,11 @@ fn mapping<'d>(doc: &Doc<'d>, node: &'d Node<'d>, number: usize, sink: &mut dyn 
                 "\"bodyFileName\" must be a string".into(),
             );
         };
+        if name.contains("{{") {
+            // A templated file name (`{{request.path.id}}.json`) names no one file.
+            sink.skipped(1);
+            return;
+        }
         match body_file(doc.path, &name, doc.options.max_decoded) {
             Ok(bytes) => MockBody::Decoded(bytes, field),
             Err(message) => return malformed(sink, field.start, message),
