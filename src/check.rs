@@ -137,6 +137,7 @@ impl<'s> FileChecker<'s> {
             label: finding.label.filter(|_| self.report.excerpts),
             help: finding.help,
             excerpt: located.excerpt,
+            id: response.id.clone(),
         }
     }
 }
@@ -266,6 +267,7 @@ impl Sink for FileChecker<'_> {
             label: None,
             help: Some("export the capture again, or fix it at this position".into()),
             excerpt: None,
+            id: None,
         }));
     }
 }

@@ -135,6 +135,8 @@ pub enum OutputFormat {
     Concise,
     /// The stable JSON report (docs/output-formats.md).
     Json,
+    /// One diagnostic object a line (the `json` diagnostics' fields), flushed as found.
+    Jsonl,
     /// SARIF 2.1.0, for GitHub code scanning and other SARIF viewers.
     Sarif,
     /// JUnit XML: one test case per checked response.
@@ -149,10 +151,11 @@ pub enum OutputFormat {
 
 impl OutputFormat {
     /// Every format, for code that must treat them all alike (tests, fuzzing).
-    pub const ALL: [OutputFormat; 8] = [
+    pub const ALL: [OutputFormat; 9] = [
         OutputFormat::Human,
         OutputFormat::Concise,
         OutputFormat::Json,
+        OutputFormat::Jsonl,
         OutputFormat::Sarif,
         OutputFormat::Junit,
         OutputFormat::Github,
@@ -165,6 +168,7 @@ impl OutputFormat {
         matches!(
             self,
             OutputFormat::Json
+                | OutputFormat::Jsonl
                 | OutputFormat::Sarif
                 | OutputFormat::Junit
                 | OutputFormat::Gitlab

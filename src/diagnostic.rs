@@ -8,6 +8,7 @@ use std::borrow::Cow;
 use std::sync::Arc;
 
 use crate::excerpt::Excerpt;
+use crate::response::RecordId;
 use crate::rules::Severity;
 
 /// The request a response answered, as reports show it: the URL has no query string.
@@ -45,6 +46,8 @@ pub struct Diagnostic {
     pub label: Option<Cow<'static, str>>,
     pub help: Option<Cow<'static, str>>,
     pub excerpt: Option<Excerpt>,
+    /// The record's `id` when its capture gave one (an NDJSON envelope's).
+    pub id: Option<RecordId>,
 }
 
 impl Diagnostic {

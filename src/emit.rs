@@ -182,5 +182,12 @@ impl State<'_> {
                 output.write(|stream, out| stream.diagnostic(diagnostic, out));
             }
         }
+        // A batch is at most one part of a file (for NDJSON, at most 1,000 lines): a reader
+        // at the end of a pipe gets findings as the input goes by (docs/output-formats.md).
+        for output in &mut self.outputs {
+            if output.stream.flushes() {
+                output.write(|_, out| out.flush());
+            }
+        }
     }
 }

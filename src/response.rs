@@ -96,6 +96,42 @@ pub struct Response<'a> {
     /// The status stands for a range of statuses (an OpenAPI example under `default`): only
     /// the body's JSON and schemas are checked, never what the status implies.
     pub schema_only: bool,
+    /// The record's own identifier (an envelope's `id`), copied into its findings so that
+    /// findings of a distributed run join back to their records (docs/inputs.md).
+    pub id: Option<RecordId>,
+}
+
+/// An envelope's `id`: a string or a number, kept as given.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum RecordId {
+    Text(std::sync::Arc<str>),
+    /// The number's JSON text, as written (`17`, `1.5e3`): never rounded through a float.
+    Number(std::sync::Arc<str>),
+}
+
+impl RecordId {
+    /// The id in a JSON value's text, or `None` when the value is neither a string nor a
+    /// number (the caller reports that).
+    pub fn from_json(raw: &str) -> Option<RecordId> {
+        let raw = raw.trim();
+        match raw.as_bytes().first()? {
+            b'"' => serde_json::from_str::<String>(raw)
+                .ok()
+                .map(|text| RecordId::Text(text.into())),
+            b'-' | b'0'..=b'9' => serde_json::from_str::<serde::de::IgnoredAny>(raw)
+                .ok()
+                .map(|_| RecordId::Number(raw.into())),
+            _ => None,
+        }
+    }
+
+    /// The id as JSON text: a quoted string or the number as written.
+    pub fn to_json(&self) -> String {
+        match self {
+            RecordId::Text(text) => serde_json::to_string(&**text).unwrap_or_default(),
+            RecordId::Number(number) => number.to_string(),
+        }
+    }
 }
 
 /// Written by hand so that `{:?}` shows the URL redacted and header names only.
@@ -116,6 +152,7 @@ impl std::fmt::Debug for Response<'_> {
                     .and_then(media_type_for_display),
             )
             .field("body", &self.body)
+            .field("id", &self.id)
             .finish()
     }
 }
@@ -133,6 +170,7 @@ impl<'a> Response<'a> {
             content_type: None,
             body: None,
             schema_only: false,
+            id: None,
         }
     }
 

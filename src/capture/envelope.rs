@@ -12,7 +12,7 @@ use serde_json::value::RawValue;
 use super::bare_body::status_from_file_name;
 use super::{Doc, Format, Reads, Sink};
 use crate::position::LineIndex;
-use crate::response::{Body, BodyOrigin, Headers, OriginKind, Response, Status};
+use crate::response::{Body, BodyOrigin, Headers, OriginKind, RecordId, Response, Status};
 
 pub type Members<'a> = BTreeMap<Cow<'a, str>, &'a RawValue>;
 
@@ -145,6 +145,9 @@ pub fn envelope(
         .map(|v| Cow::Owned(v.to_string()));
     response.headers = headers;
     response.body = Some(body);
+    response.id = members
+        .get("id")
+        .and_then(|raw| RecordId::from_json(raw.get()));
     sink.response(&response);
 }
 

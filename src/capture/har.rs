@@ -415,7 +415,13 @@ fn serde_offset(bytes: &[u8], error: &serde_json::Error) -> usize {
 }
 
 /// Parses one entry and hands its response to the sink.
-fn entry<S: Sink>(bytes: &[u8], at: TextPos, index: usize, options: &LoadOptions, sink: &mut S) {
+pub(super) fn entry<S: Sink>(
+    bytes: &[u8],
+    at: TextPos,
+    index: usize,
+    options: &LoadOptions,
+    sink: &mut S,
+) {
     let locator = SliceLocator {
         text: bytes,
         base: at,

@@ -118,11 +118,9 @@ pub enum Reads {
     /// Streamed: recognised and read entry by entry by the HAR scanner (a JSON object with a
     /// `log` member), so memory follows the largest entry, never the file.
     Har,
-    /// Recognised by extension, read whole (NDJSON: one envelope a line).
-    Extension {
-        extensions: &'static [&'static str],
-        load: fn(&[u8], TextPos, &mut dyn Sink),
-    },
+    /// Streamed line by line (NDJSON): recognised by extension, or for standard input by
+    /// its first lines (`ndjson::sniff`).
+    Lines { extensions: &'static [&'static str] },
     /// Recognised by how the text starts (raw HTTP's status line), read whole.
     Text {
         starts: fn(&[u8]) -> bool,
@@ -314,9 +312,9 @@ fn load_plain<S: SplitSink>(
     // Grown as read: most captures are far smaller than the sniffing limit, and a large
     // buffer per file costs more to allocate and free than the file costs to read.
     let mut prefix = Vec::with_capacity(8 * 1024);
-    (&mut reader)
-        .take(SNIFF_BYTES as u64)
-        .read_to_end(&mut prefix)?;
+    read_prefix(&mut reader, &mut prefix, |prefix| {
+        ndjson::decided(prefix, file_name, &extension)
+    })?;
 
     if prefix.starts_with(b"\xFF\xFE") || prefix.starts_with(b"\xFE\xFF") {
         sink.malformed(TextPos::START, 0, "the file is UTF-16; errlint reads UTF-8 captures (convert it with iconv -f UTF-16 -t UTF-8)".into());
@@ -382,11 +380,13 @@ fn load_plain<S: SplitSink>(
                 har_or_document(scanner, small, &document, options, sink);
                 return Ok(Outcome::Loaded);
             }
-            Reads::Extension { extensions, load } if extensions.contains(&extension.as_str()) => {
-                let Some(bytes) = read_all(prefix, &mut reader)? else {
-                    return too_big(sink);
-                };
-                load(&bytes, start, sink);
+            Reads::Lines { extensions }
+                if extensions.contains(&extension.as_str())
+                    || (file_name == "-" && ndjson::sniff(trimmed)) =>
+            {
+                // Each line is capped as it is read, so a compressed input needs no cap.
+                let rest = io::Cursor::new(prefix.split_off(bom)).chain(reader);
+                ndjson::load(rest, start, options, sink);
                 return Ok(Outcome::Loaded);
             }
             Reads::Stream { starts, load } if starts(trimmed) => {
@@ -412,6 +412,31 @@ fn load_plain<S: SplitSink>(
         return too_big(sink);
     };
     Ok(document.load(&bytes, start, sink, claims_json(&extension)))
+}
+
+/// Reads the first `SNIFF_BYTES` of an input, or less when `enough` says the format is
+/// known: a pipe that sends NDJSON a line at a time must not wait for 64 KiB before its
+/// first line is checked.
+fn read_prefix(
+    reader: &mut impl Read,
+    prefix: &mut Vec<u8>,
+    enough: impl Fn(&[u8]) -> bool,
+) -> io::Result<()> {
+    let mut chunk = [0u8; 8 * 1024];
+    while prefix.len() < SNIFF_BYTES {
+        let want = (SNIFF_BYTES - prefix.len()).min(chunk.len());
+        let read = match reader.read(&mut chunk[..want]) {
+            Ok(0) => break,
+            Ok(n) => n,
+            Err(error) if error.kind() == io::ErrorKind::Interrupted => continue,
+            Err(error) => return Err(error),
+        };
+        prefix.extend_from_slice(&chunk[..read]);
+        if enough(prefix) {
+            break;
+        }
+    }
+    Ok(())
 }
 
 /// A JSON object: a HAR when it has a `log` member, else a whole document. The object's

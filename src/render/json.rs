@@ -27,7 +27,7 @@ pub(super) struct WireSummary {
 }
 
 #[derive(Serialize)]
-struct WireDiagnostic<'r> {
+pub(super) struct WireDiagnostic<'r> {
     rule: &'r str,
     severity: &'r str,
     message: &'r str,
@@ -43,6 +43,9 @@ struct WireDiagnostic<'r> {
     request: Option<WireRequest<'r>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     help: Option<&'r str>,
+    /// The record's `id`, a string or a number as the capture wrote it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    id: Option<Box<serde_json::value::RawValue>>,
 }
 
 #[derive(Serialize)]
@@ -67,7 +70,7 @@ pub(super) fn wire_summary(s: &Summary) -> WireSummary {
     }
 }
 
-fn wire_diagnostic(d: &Diagnostic) -> WireDiagnostic<'_> {
+pub(super) fn wire_diagnostic(d: &Diagnostic) -> WireDiagnostic<'_> {
     WireDiagnostic {
         rule: d.rule,
         severity: d.severity.as_str(),
@@ -83,6 +86,10 @@ fn wire_diagnostic(d: &Diagnostic) -> WireDiagnostic<'_> {
             url: r.url.as_deref(),
         }),
         help: d.help.as_deref(),
+        id: d
+            .id
+            .as_ref()
+            .and_then(|id| serde_json::value::RawValue::from_string(id.to_json()).ok()),
     }
 }
 

@@ -21,6 +21,7 @@ mod group;
 mod html;
 mod human;
 mod json;
+mod jsonl;
 mod junit;
 pub mod sarif;
 mod statistics;
@@ -46,6 +47,11 @@ pub trait Stream: Send {
         checked: &[CheckedResponse],
         out: &mut dyn Write,
     ) -> io::Result<()>;
+    /// True when the output must be flushed after every batch of findings, for a reader at
+    /// the other end of a pipe (`jsonl`).
+    fn flushes(&self) -> bool {
+        false
+    }
 }
 
 /// One output format.
@@ -75,6 +81,7 @@ pub fn renderer(format: OutputFormat) -> &'static dyn Render {
         OutputFormat::Human => &human::Human,
         OutputFormat::Concise => &concise::Concise,
         OutputFormat::Json => &json::Json,
+        OutputFormat::Jsonl => &jsonl::Jsonl,
         OutputFormat::Sarif => &sarif::SarifFormat,
         OutputFormat::Junit => &junit::Junit,
         OutputFormat::Github => &github::Github,
@@ -169,6 +176,7 @@ pub(crate) mod tests {
                 first_line: None,
                 span: 8..13,
             }),
+            id: None,
         };
         let hostile = Diagnostic {
             rule: "code-format",
@@ -189,6 +197,7 @@ pub(crate) mod tests {
                 first_line: Some(3),
                 span: 10..24,
             }),
+            id: None,
         };
         Report {
             diagnostics: vec![Box::new(mismatch), Box::new(hostile)],
