@@ -7,7 +7,7 @@
 //! indentation are undone here, lazily, so a body that has no finding costs nothing. It reads
 //! no file and never prints.
 
-use crate::locate::{find_pointer, raw_offset_in_literal};
+use crate::locate::raw_offset_in_literal;
 use crate::position::{Locate, TextPos};
 
 /// Where the bytes of a body came from, so a finding inside the body can point into the file.
@@ -28,15 +28,6 @@ pub enum OriginKind<'a> {
     /// The body is the value of a JSON string literal in the file: this is the raw text
     /// between the quotes, escapes and all.
     JsonString(&'a [u8]),
-    /// Like `JsonString`, but the literal is found only when a finding needs it: it is the
-    /// string at `pointer` in the JSON text `container` (which starts at `offset`). When the
-    /// body was `decoded` from that string (base64, decompression), findings point at the
-    /// string's start.
-    JsonMember {
-        container: &'a [u8],
-        pointer: &'static str,
-        decoded: bool,
-    },
     /// The body is the value of a YAML scalar; `source` is the scalar as written (from its
     /// first character after any quote or block header), starting at `offset`.
     YamlScalar {
@@ -79,24 +70,6 @@ impl BodyOrigin<'_> {
         match self.kind {
             OriginKind::Verbatim => offset,
             OriginKind::JsonString(literal) => raw_offset_in_literal(literal, offset),
-            OriginKind::JsonMember {
-                container,
-                pointer,
-                decoded,
-            } => match find_pointer(container, pointer) {
-                Some(found) if found.span.len() >= 2 && !found.missing => {
-                    let literal = container
-                        .get(found.span.start + 1..found.span.end - 1)
-                        .unwrap_or_default();
-                    let within = if decoded {
-                        0
-                    } else {
-                        raw_offset_in_literal(literal, offset)
-                    };
-                    found.span.start + 1 + within
-                }
-                _ => 0,
-            },
             OriginKind::YamlScalar { source, style } => {
                 raw_offset_in_scalar(source, style, bytes, offset)
             }

@@ -84,10 +84,7 @@ impl<'de: 'a, 'a> Deserialize<'de> for HeaderList<'a> {
             ) -> Result<Self::Value, A::Error> {
                 let mut kept = Vec::new();
                 while let Some(header) = seq.next_element::<Header<'de>>()? {
-                    if READ_HEADERS
-                        .iter()
-                        .any(|n| header.name.eq_ignore_ascii_case(n))
-                    {
+                    if is_read(&header.name) {
                         let value = header.text();
                         kept.push((header.name, value));
                     }
@@ -99,13 +96,53 @@ impl<'de: 'a, 'a> Deserialize<'de> for HeaderList<'a> {
     }
 }
 
-#[derive(Deserialize)]
+fn is_read(name: &str) -> bool {
+    READ_HEADERS.iter().any(|n| name.eq_ignore_ascii_case(n))
+}
+
+/// One `{"name", "value"}` header. Its value is kept only when errlint reads the header:
+/// most of a HAR's headers are parsed past without being captured.
 struct Header<'a> {
-    #[serde(borrow, default)]
     name: Cow<'a, str>,
     /// Usually a string; Polly.JS writes lists (`["application/json"]`) and numbers.
-    #[serde(borrow, default)]
     value: Option<&'a RawValue>,
+}
+
+impl<'de: 'a, 'a> Deserialize<'de> for Header<'a> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Visit<'a>(std::marker::PhantomData<&'a ()>);
+        impl<'de: 'a, 'a> serde::de::Visitor<'de> for Visit<'a> {
+            type Value = Header<'a>;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a {\"name\", \"value\"} header")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut name: Option<Cow<'a, str>> = None;
+                let mut value = None;
+                while let Some(key) = map.next_key::<Cow<'de, str>>()? {
+                    match key.as_ref() {
+                        "name" => name = Some(map.next_value()?),
+                        // A value whose name came first and is not read is only validated.
+                        "value" if name.as_deref().is_some_and(|n| !is_read(n)) => {
+                            map.next_value::<IgnoredAny>()?;
+                        }
+                        "value" => value = map.next_value()?,
+                        _ => {
+                            map.next_value::<IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(Header {
+                    name: name.unwrap_or_default(),
+                    value,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visit(std::marker::PhantomData))
+    }
 }
 
 impl<'a> Header<'a> {
@@ -142,14 +179,13 @@ struct Content<'a> {
     size: Option<f64>,
     #[serde(rename = "mimeType", borrow, default)]
     mime_type: Option<Cow<'a, str>>,
+    /// Kept as written: where the literal sits in the entry is what places a finding
+    /// inside the body, and finding it again would mean walking the entry per finding.
     #[serde(borrow, default)]
-    text: Option<Cow<'a, str>>,
+    text: Option<&'a RawValue>,
     #[serde(borrow, default)]
     encoding: Option<Cow<'a, str>>,
 }
-
-/// Where a HAR entry keeps its body text.
-const TEXT_POINTER: &str = "/response/content/text";
 
 /// Entry bytes gathered for one worker: about this many bytes per batch.
 const BATCH_BYTES: usize = 256 * 1024;
@@ -168,6 +204,18 @@ impl Batch {
             first_index,
             bytes: Vec::new(),
             entries: Vec::new(),
+        }
+    }
+
+    /// A batch that reuses the buffers of one already checked: a fresh quarter-megabyte
+    /// buffer per batch costs its page faults, or its reallocations while it grows, every
+    /// time.
+    fn reusing(first_index: usize, mut spent: Batch) -> Self {
+        spent.bytes.clear();
+        spent.entries.clear();
+        Self {
+            first_index,
+            ..spent
         }
     }
 
@@ -243,10 +291,13 @@ fn load_parallel<R: Read + Send, S: SplitSink>(
     let (batches, received) = mpsc::sync_channel::<(usize, Batch)>(workers * 2);
     let received = std::sync::Mutex::new(received);
     let (finished_parts, parts) = mpsc::channel::<(usize, S)>();
+    // Checked batches come back empty, to be filled again.
+    let (spent_batches, spent) = mpsc::channel::<Batch>();
     std::thread::scope(|scope| {
         for _ in 0..workers {
             let received = &received;
             let finished_parts = finished_parts.clone();
+            let spent_batches = spent_batches.clone();
             let blank = sink.part();
             scope.spawn(move || {
                 loop {
@@ -258,6 +309,8 @@ fn load_parallel<R: Read + Send, S: SplitSink>(
                     let Ok((number, batch)) = next else { break };
                     let mut part = blank.part();
                     batch.run(options, &mut part);
+                    // The scanner may have finished and gone: the batch is then dropped.
+                    let _ = spent_batches.send(batch);
                     part.shrink();
                     // The receiver lives until every worker is done.
                     let _ = finished_parts.send((number, part));
@@ -265,6 +318,7 @@ fn load_parallel<R: Read + Send, S: SplitSink>(
             });
         }
         drop(finished_parts);
+        drop(spent_batches);
         // Finished parts are merged in batch order as soon as they can be, so findings
         // reach the report while the file is still being read.
         let mut waiting: BTreeMap<usize, S> = BTreeMap::new();
@@ -286,7 +340,11 @@ fn load_parallel<R: Read + Send, S: SplitSink>(
             batch.push(bytes, at);
             next_index += 1;
             if batch.bytes.len() >= BATCH_BYTES {
-                let full = std::mem::replace(&mut batch, Batch::new(next_index));
+                let next = match spent.try_recv() {
+                    Ok(spent) => Batch::reusing(next_index, spent),
+                    Err(_) => Batch::new(next_index),
+                };
+                let full = std::mem::replace(&mut batch, next);
                 // Workers only stop when the channel closes, so a send cannot fail.
                 let _ = batches.send((number, full));
                 number += 1;
@@ -433,7 +491,13 @@ pub(super) fn entry<S: Sink>(
             message,
         );
     };
-    let entry: Entry<'_> = match serde_json::from_slice(bytes) {
+    // Checked as UTF-8 once, the entry's text spares serde a check of every string and key
+    // (a twentieth of a HAR check); text that is not UTF-8 goes the slow way to its error.
+    let parsed = match std::str::from_utf8(bytes) {
+        Ok(text) => serde_json::from_str(text),
+        Err(_) => serde_json::from_slice(bytes),
+    };
+    let entry: Entry<'_> = match parsed {
         Ok(entry) => entry,
         Err(error) => {
             let offset = serde_offset(bytes, &error);
@@ -528,12 +592,26 @@ pub(super) fn entry<S: Sink>(
                 },
             })
         }
-        Some(text) => {
-            // Where the text sits is found again only if a finding needs it (rare), so the
-            // common path parses the entry once.
-            let literal_offset = match &text {
-                Cow::Borrowed(s) => s.as_ptr() as usize - bytes.as_ptr() as usize,
-                Cow::Owned(_) => 0,
+        Some(literal) => {
+            let literal_offset = literal.get().as_ptr() as usize - bytes.as_ptr() as usize;
+            // The literal's text between its quotes, escapes and all.
+            let written = literal
+                .get()
+                .as_bytes()
+                .get(1..literal.get().len().saturating_sub(1))
+                .unwrap_or_default();
+            let text = match serde_json::from_str::<Cow<'_, str>>(literal.get()) {
+                Ok(text) => text,
+                Err(error) => {
+                    return malformed(
+                        sink,
+                        literal_offset,
+                        format!(
+                            "HAR entry {index} is not valid: \"content.text\": {}",
+                            crate::text::strip_position(&error)
+                        ),
+                    );
+                }
             };
             let base64 = encoding
                 .as_deref()
@@ -549,7 +627,7 @@ pub(super) fn entry<S: Sink>(
                     None => {
                         return malformed(
                             sink,
-                            literal_offset,
+                            literal_offset + 1,
                             format!("HAR entry {index}: \"content.text\" is not valid base64"),
                         );
                     }
@@ -571,7 +649,7 @@ pub(super) fn entry<S: Sink>(
                 Err(too_large) => {
                     return malformed(
                         sink,
-                        literal_offset,
+                        literal_offset + 1,
                         format!(
                             "HAR entry {index}: the body decodes to more than {} MiB; not checked",
                             too_large.limit >> 20
@@ -579,19 +657,12 @@ pub(super) fn entry<S: Sink>(
                     );
                 }
             }
-            let kind = match (transformed, &stored) {
+            let (kind, offset) = match (transformed, &stored) {
                 // Without escapes the text is borrowed from the entry: the body is verbatim.
-                (false, Cow::Borrowed(_)) => OriginKind::Verbatim,
-                _ => OriginKind::JsonMember {
-                    container: bytes,
-                    pointer: TEXT_POINTER,
-                    decoded: transformed,
-                },
-            };
-            let offset = if matches!(kind, OriginKind::Verbatim) {
-                literal_offset
-            } else {
-                0
+                (false, Cow::Borrowed(_)) => (OriginKind::Verbatim, literal_offset + 1),
+                (false, Cow::Owned(_)) => (OriginKind::JsonString(written), literal_offset + 1),
+                // Findings in what was decoded point at the string's first character.
+                (true, _) => (OriginKind::Decoded, literal_offset + 1),
             };
             Some(Body {
                 bytes: stored,

@@ -166,8 +166,12 @@ pub fn field_of<'v>(object: &'v Map<String, Value>, pointer: &str) -> Option<&'v
         Some(i) => rest.split_at(i),
         None => (rest, ""),
     };
-    let first = first.replace("~1", "/").replace("~0", "~");
-    let value = object.get(&first)?;
+    // Profiles name plain fields: decoding (and allocating) only when a token has escapes.
+    let value = if first.contains('~') {
+        object.get(&first.replace("~1", "/").replace("~0", "~"))?
+    } else {
+        object.get(first)?
+    };
     if deeper.is_empty() {
         Some(value)
     } else {

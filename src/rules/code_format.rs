@@ -30,8 +30,12 @@ fn check(facts: &Facts<'_, '_>, contract: &Contract, out: &mut Vec<Finding>) {
         out.push(
             Finding::new(
                 &CODE_FORMAT,
-                format!("{} {} is not snake_case", field_name(&at), quote(code)),
-                Anchor::Pointer(at.into()),
+                format!(
+                    "{} {} is not snake_case",
+                    field_name(&at.pointer()),
+                    quote(code)
+                ),
+                Anchor::Pointer(at.pointer().into()),
             )
             .label("not snake_case")
             .help(format!("spell it {}", quote(&suggest(code)))),

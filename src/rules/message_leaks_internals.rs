@@ -66,10 +66,10 @@ fn check(facts: &Facts<'_, '_>, contract: &Contract, out: &mut Vec<Finding>) {
                 &MESSAGE_LEAKS_INTERNALS,
                 format!(
                     "{} reveals internals: {kind} ({})",
-                    field_name(&at),
+                    field_name(&at.pointer()),
                     quote(excerpt.trim())
                 ),
-                Anchor::Pointer(at.into()),
+                Anchor::Pointer(at.pointer().into()),
             )
             .label(format!("{kind} in a user-facing message"))
             .help("say what went wrong in plain words; log the detail on the server"),

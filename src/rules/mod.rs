@@ -174,21 +174,37 @@ impl Facts<'_, '_> {
 
     /// Each string the profile's field (`code`, `param`, `message`) holds in the error objects,
     /// with its JSON Pointer into the body. Empty when the profile has no such field.
-    pub fn error_strings<'s>(
+    pub fn error_strings<'s, 'f>(
         &'s self,
         contract: &Contract,
-        field: Option<&str>,
-    ) -> Vec<(String, &'s str)> {
+        field: Option<&'f str>,
+    ) -> Vec<(FieldAt<'f>, &'s str)> {
         let Some(field) = field else {
             return Vec::new();
         };
         self.error_objects(contract)
             .into_iter()
-            .filter_map(|(at, object)| match field_of(object, field) {
-                Some(Value::String(s)) => Some((format!("{at}{field}"), s.as_str())),
+            .filter_map(|(object_at, object)| match field_of(object, field) {
+                Some(Value::String(s)) => Some((FieldAt { object_at, field }, s.as_str())),
                 _ => None,
             })
             .collect()
+    }
+}
+
+/// Where a field of an error object is: its pointer is spelled out only for a finding, as
+/// most fields checked are fine.
+pub struct FieldAt<'f> {
+    /// The error object's pointer into the body (`""`, `/error`, `/errors/1`).
+    pub object_at: String,
+    /// The field's pointer inside the object (`/code`).
+    pub field: &'f str,
+}
+
+impl FieldAt<'_> {
+    /// The field's JSON Pointer into the body.
+    pub fn pointer(&self) -> String {
+        format!("{}{}", self.object_at, self.field)
     }
 }
 

@@ -31,8 +31,12 @@ fn check(facts: &Facts<'_, '_>, contract: &Contract, out: &mut Vec<Finding>) {
         out.push(
             Finding::new(
                 &PARAM_FORMAT,
-                format!("{} {} is not a dotted path", field_name(&at), quote(param)),
-                Anchor::Pointer(at.into()),
+                format!(
+                    "{} {} is not a dotted path",
+                    field_name(&at.pointer()),
+                    quote(param)
+                ),
+                Anchor::Pointer(at.pointer().into()),
             )
             .label("not a dotted path")
             .help(
