@@ -32,11 +32,12 @@ pub fn of(request: Option<&RequestInfo>) -> Option<String> {
 
 /// The path of a URL: without scheme and authority, query or fragment; `/` when empty.
 pub fn path_of(url: &str) -> &str {
-    let url = &url[..url.find(['?', '#']).unwrap_or(url.len())];
-    let path = match url.find("://") {
+    // Byte searches: this runs for every response a description is matched against.
+    let url = &url[..memchr::memchr2(b'?', b'#', url.as_bytes()).unwrap_or(url.len())];
+    let path = match memchr::memmem::find(url.as_bytes(), b"://") {
         Some(scheme_end) => {
             let rest = &url[scheme_end + 3..];
-            &rest[rest.find('/').unwrap_or(rest.len())..]
+            &rest[memchr::memchr(b'/', rest.as_bytes()).unwrap_or(rest.len())..]
         }
         None => url,
     };

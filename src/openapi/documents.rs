@@ -38,7 +38,8 @@ pub struct Documents {
     pub docs: Vec<Document>,
     /// References already followed, by the document they are written in: descriptions
     /// repeat the same few thousands of times.
-    followed: HashMap<(usize, String), Location>,
+    /// Keyed by document, then reference, so that a lookup needs no owned key.
+    followed: HashMap<usize, HashMap<String, Location>>,
 }
 
 impl Documents {
@@ -112,12 +113,18 @@ impl Documents {
 
     /// The target of `reference`, written at `from`; reads the file it names if needed.
     pub fn follow(&mut self, from: &Location, reference: &str) -> Result<Location> {
-        let key = (from.doc, reference.to_string());
-        if let Some(done) = self.followed.get(&key) {
+        if let Some(done) = self
+            .followed
+            .get(&from.doc)
+            .and_then(|by_reference| by_reference.get(reference))
+        {
             return Ok(done.clone());
         }
         let target = self.follow_new(from, reference)?;
-        self.followed.insert(key, target.clone());
+        self.followed
+            .entry(from.doc)
+            .or_default()
+            .insert(reference.to_string(), target.clone());
         Ok(target)
     }
 

@@ -91,6 +91,9 @@ pub struct Operation {
     pub method: String,
     pub template: String,
     pub responses: Vec<ResponseSpec>,
+    /// The base paths of the operation's own `servers`, or of its path item's: these
+    /// replace the description's (OpenAPI 3.1 §4.8.9, §4.8.10). `None`: the description's.
+    pub bases: Option<Vec<String>>,
 }
 
 impl Operation {
@@ -169,8 +172,11 @@ pub struct Description {
     /// Per routed path: (method, operation index).
     paths: Vec<Vec<(String, usize)>>,
     operations: Vec<Operation>,
-    /// Server base paths without a trailing slash (`""` for the root), longest first.
+    /// Every server base path without a trailing slash (`""` for the root), longest first:
+    /// the description's and those of path items and operations with servers of their own.
     bases: Vec<String>,
+    /// The description's own base paths, which operations without servers use.
+    root_bases: Vec<String>,
 }
 
 impl Description {
@@ -196,7 +202,8 @@ impl Description {
             },
             _ => bail!("{shown}: not an OpenAPI description: expected a mapping at the top"),
         };
-        let bases = base_paths(docs.docs.first().map(|d| &d.value));
+        let root_bases =
+            base_paths(docs.docs.first().and_then(|d| d.value.get("servers"))).unwrap_or_default();
         let mut router = Router::default();
         let mut paths = Vec::new();
         let mut pending = Vec::new();
@@ -220,24 +227,26 @@ impl Description {
                 .insert(&template, paths.len())
                 .map_err(|e| anyhow!("{}: {}", docs.show(&at), e.0))?;
             let item = docs.resolve(&at)?;
+            let item_bases = base_paths(docs.get(&item).and_then(|v| v.get("servers")));
             let mut methods = Vec::new();
             for method in METHODS {
                 let op_at = Location {
                     doc: item.doc,
                     pointer: format!("{}/{method}", item.pointer),
                 };
-                if docs.get(&op_at).is_none() {
+                let Some(operation) = docs.get(&op_at) else {
                     continue;
-                }
+                };
+                let bases = base_paths(operation.get("servers")).or_else(|| item_bases.clone());
                 methods.push((method.to_ascii_uppercase(), pending.len()));
-                pending.push((method.to_ascii_uppercase(), template.clone(), op_at));
+                pending.push((method.to_ascii_uppercase(), template.clone(), op_at, bases));
             }
             paths.push(methods);
         }
         // Each operation's responses, with the schemas of its error responses to compile.
         let mut shapes = Vec::new();
         let mut schemas: BTreeMap<Location, Option<Arc<DeclaredSchema>>> = BTreeMap::new();
-        for (method, template, op_at) in pending {
+        for (method, template, op_at, bases) in pending {
             let responses_at = Location {
                 doc: op_at.doc,
                 pointer: format!("{}/responses", op_at.pointer),
@@ -303,17 +312,26 @@ impl Description {
                 }
                 responses.push((status, media));
             }
-            shapes.push((method, template, responses));
+            shapes.push((method, template, responses, bases));
         }
         if version == Version::V30 {
             translate_reachable(&mut docs, schemas.keys().cloned().collect())?;
         }
         compile(&docs, &mut schemas)?;
+        // Every base path a request may start with: the description's, the path items' and
+        // the operations' own, longest first.
+        let mut bases: Vec<String> = root_bases.clone();
+        for (_, _, _, own) in &shapes {
+            bases.extend(own.iter().flatten().cloned());
+        }
+        let bases = by_length(bases);
+        let root_bases = by_length(root_bases);
         let operations = shapes
             .into_iter()
-            .map(|(method, template, responses)| Operation {
+            .map(|(method, template, responses, own)| Operation {
                 method,
                 template,
+                bases: own.map(by_length),
                 responses: responses
                     .into_iter()
                     .map(|(key, media)| ResponseSpec {
@@ -333,6 +351,7 @@ impl Description {
             paths,
             operations,
             bases,
+            root_bases,
         })
     }
 
@@ -373,7 +392,15 @@ impl Description {
                     .then(|| pick("GET"))
                     .flatten()
             });
-            if let Some(operation) = index.and_then(|i| self.operations.get(i)) {
+            let operation = index.and_then(|i| self.operations.get(i));
+            // An operation served under other base paths is not reached through this one.
+            if let Some(operation) = operation.filter(|op| {
+                op.bases
+                    .as_ref()
+                    .unwrap_or(&self.root_bases)
+                    .iter()
+                    .any(|b| b == base)
+            }) {
                 return Match::Operation(Matched {
                     operation,
                     base: base.as_str(),
@@ -390,15 +417,13 @@ enum Version {
     V31,
 }
 
-/// The path part of every `servers` URL, variables at their defaults (OpenAPI 3.1
-/// §4.8.5): `https://api.example.com/v1` and `/v1` both give `/v1`. No servers means `/`.
-fn base_paths(root: Option<&Value>) -> Vec<String> {
-    let servers = root
-        .and_then(|r| r.get("servers"))
-        .and_then(Value::as_array)
-        .cloned()
-        .unwrap_or_default();
-    let mut bases: Vec<String> = servers
+/// The path part of every URL of a `servers` list, variables at their defaults (OpenAPI 3.1
+/// §4.8.5): `https://api.example.com/v1` and `/v1` both give `/v1`, the root gives `""`.
+/// `None` when there is no list (or an empty one): whoever holds it uses the servers of the
+/// level above, and the description's default to `/`.
+fn base_paths(servers: Option<&Value>) -> Option<Vec<String>> {
+    let servers = servers.and_then(Value::as_array)?;
+    let bases: Vec<String> = servers
         .iter()
         .filter_map(|server| {
             let mut url = server.get("url")?.as_str()?.to_string();
@@ -422,6 +447,12 @@ fn base_paths(root: Option<&Value>) -> Vec<String> {
             Some(path.trim_end_matches('/').to_string())
         })
         .collect();
+    (!bases.is_empty()).then_some(bases)
+}
+
+/// Base paths longest first (a longer base is the more specific match), each once; the
+/// root alone when there are none.
+fn by_length(mut bases: Vec<String>) -> Vec<String> {
     if bases.is_empty() {
         bases.push(String::new());
     }
@@ -614,6 +645,53 @@ paths:
         );
         assert_eq!(matched(&d, "GET", "https://x/api/v3/users/7"), None);
         assert_eq!(matched(&d, "GET", "https://x/api/v2/users"), None);
+    }
+
+    #[test]
+    fn path_items_and_operations_with_servers_of_their_own_replace_the_description_s() {
+        let d = description(
+            r#"
+openapi: 3.0.3
+info: {title: t, version: "1"}
+servers: [{url: https://api.example.com/v1}]
+paths:
+  /files/{id}:
+    servers: [{url: https://uploads.example.com/u}]
+    get: {responses: {"200": {description: x}}}
+    put:
+      servers: [{url: "https://{host}/raw", variables: {host: {default: blobs.example.com}}}]
+      responses: {"200": {description: x}}
+  /orders:
+    get: {responses: {"200": {description: x}}}
+"#,
+        );
+        // The path item's server, for its operations without servers of their own.
+        assert_eq!(
+            matched(&d, "GET", "https://uploads.example.com/u/files/9").as_deref(),
+            Some("GET /u/files/{id}")
+        );
+        assert_eq!(
+            matched(&d, "GET", "https://api.example.com/v1/files/9"),
+            None
+        );
+        // The operation's own server.
+        assert_eq!(
+            matched(&d, "PUT", "https://blobs.example.com/raw/files/9").as_deref(),
+            Some("PUT /raw/files/{id}")
+        );
+        assert_eq!(
+            matched(&d, "PUT", "https://uploads.example.com/u/files/9"),
+            None
+        );
+        // Everything else keeps the description's.
+        assert_eq!(
+            matched(&d, "GET", "https://api.example.com/v1/orders").as_deref(),
+            Some("GET /v1/orders")
+        );
+        assert_eq!(
+            matched(&d, "GET", "https://uploads.example.com/u/orders"),
+            None
+        );
     }
 
     #[test]
