@@ -37,10 +37,20 @@ fn body_state(response: &Response<'_>, marker: &[u8]) -> BodyState {
         .status
         .valid_code()
         .is_some_and(|c| (200..300).contains(&c));
+    // Text checked as UTF-8 once spares serde a check of every string in it.
+    let text = std::str::from_utf8(bytes).ok();
     let parsed = if success && memchr::memmem::find(bytes, marker).is_none() {
-        serde_json::from_slice::<serde::de::IgnoredAny>(bytes).map(|_| BodyState::ValidJson)
+        match text {
+            Some(text) => serde_json::from_str::<serde::de::IgnoredAny>(text),
+            None => serde_json::from_slice::<serde::de::IgnoredAny>(bytes),
+        }
+        .map(|_| BodyState::ValidJson)
     } else {
-        serde_json::from_slice(bytes).map(BodyState::Json)
+        match text {
+            Some(text) => serde_json::from_str(text),
+            None => serde_json::from_slice(bytes),
+        }
+        .map(BodyState::Json)
     };
     match parsed {
         Ok(state) => state,

@@ -16,7 +16,7 @@ files: join findings back to records by "id".
         integrations/spark/errlint_spark.py 's3a://logs/2026/11/*.ndjson.gz' s3a://reports/errlint
 
 Options after the two paths are passed to `errlint check` (for example `--config` with the
-file shipped by --files too, or `--disable code-format`).
+file shipped by --files too, or `--profile problem-details`).
 """
 
 import argparse

@@ -378,7 +378,7 @@ impl<R: Read> Scanner<R> {
 fn find_string_end(buf: &[u8], quote: usize) -> Option<usize> {
     let mut i = quote + 1;
     loop {
-        let found = i + memchr2(b'"', b'\\', buf.get(i..)?)?;
+        let found = i + quote_or_backslash(buf.get(i..)?)?;
         if buf[found] == b'"' {
             return Some(found + 1);
         }
@@ -387,6 +387,36 @@ fn find_string_end(buf: &[u8], quote: usize) -> Option<usize> {
             return None;
         }
     }
+}
+
+/// The first `"` or `\\` in `bytes`. Most strings of a HAR are short member names and
+/// header values, for which looking at eight bytes at a time in a register beats the start-up
+/// cost of a vectorised search; once a string proves long, memchr takes over.
+fn quote_or_backslash(bytes: &[u8]) -> Option<usize> {
+    const QUOTES: u64 = u64::from_ne_bytes([b'"'; 8]);
+    const BACKSLASHES: u64 = u64::from_ne_bytes([b'\\'; 8]);
+    const SHORT: usize = 32;
+    let mut i = 0;
+    while i + 8 <= bytes.len().min(SHORT) {
+        let Ok(chunk) = <[u8; 8]>::try_from(&bytes[i..i + 8]) else {
+            break;
+        };
+        let word = u64::from_le_bytes(chunk);
+        let found = zero_bytes(word ^ QUOTES) | zero_bytes(word ^ BACKSLASHES);
+        if found != 0 {
+            // Little-endian: the lowest set bit is in the first matching byte.
+            return Some(i + (found.trailing_zeros() / 8) as usize);
+        }
+        i += 8;
+    }
+    memchr2(b'"', b'\\', &bytes[i..]).map(|at| i + at)
+}
+
+/// The high bit of every byte of `word` that is zero, and no other bit (exact: the sum
+/// cannot carry from one byte into the next).
+fn zero_bytes(word: u64) -> u64 {
+    const LOW7: u64 = 0x7f7f_7f7f_7f7f_7f7f;
+    !((word & LOW7).wrapping_add(LOW7) | word | LOW7)
 }
 
 #[cfg(test)]
@@ -494,5 +524,27 @@ mod tests {
         let (bytes, at) = s.into_retained().unwrap();
         assert_eq!(bytes, &text[2..]);
         assert_eq!(at.column, 3);
+    }
+
+    proptest::proptest! {
+        /// The word-at-a-time search finds what a byte-by-byte search finds, wherever the
+        /// quote or backslash sits and whatever bytes (multi-byte, zero, 0x80, 0xff) surround it.
+        #[test]
+        fn quote_or_backslash_agrees_with_a_plain_search(
+            bytes in proptest::collection::vec(
+                proptest::prop_oneof![
+                    proptest::strategy::Just(b'"'),
+                    proptest::strategy::Just(b'\\'),
+                    proptest::strategy::Just(0u8),
+                    proptest::strategy::Just(0x80u8),
+                    proptest::strategy::Just(0xa2u8),
+                    proptest::num::u8::ANY,
+                ],
+                0..80,
+            )
+        ) {
+            let plain = bytes.iter().position(|&b| b == b'"' || b == b'\\');
+            proptest::prop_assert_eq!(quote_or_backslash(&bytes), plain);
+        }
     }
 }
