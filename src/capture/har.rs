@@ -96,6 +96,29 @@ impl<'de: 'a, 'a> Deserialize<'de> for HeaderList<'a> {
     }
 }
 
+/// A string borrowed from the entry unless it has escapes. (`Cow<str>` alone would always
+/// be copied: serde borrows only for fields marked `borrow`.)
+struct BorrowedStr<'a>(Cow<'a, str>);
+
+impl<'de: 'a, 'a> Deserialize<'de> for BorrowedStr<'a> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Visit<'a>(std::marker::PhantomData<&'a ()>);
+        impl<'de: 'a, 'a> serde::de::Visitor<'de> for Visit<'a> {
+            type Value = BorrowedStr<'a>;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a string")
+            }
+            fn visit_borrowed_str<E>(self, text: &'de str) -> Result<Self::Value, E> {
+                Ok(BorrowedStr(Cow::Borrowed(text)))
+            }
+            fn visit_str<E>(self, text: &str) -> Result<Self::Value, E> {
+                Ok(BorrowedStr(Cow::Owned(text.to_owned())))
+            }
+        }
+        deserializer.deserialize_str(Visit(std::marker::PhantomData))
+    }
+}
+
 fn is_read(name: &str) -> bool {
     READ_HEADERS.iter().any(|n| name.eq_ignore_ascii_case(n))
 }
@@ -122,9 +145,9 @@ impl<'de: 'a, 'a> Deserialize<'de> for Header<'a> {
             ) -> Result<Self::Value, A::Error> {
                 let mut name: Option<Cow<'a, str>> = None;
                 let mut value = None;
-                while let Some(key) = map.next_key::<Cow<'de, str>>()? {
+                while let Some(BorrowedStr(key)) = map.next_key()? {
                     match key.as_ref() {
-                        "name" => name = Some(map.next_value()?),
+                        "name" => name = Some(map.next_value::<BorrowedStr<'de>>()?.0),
                         // A value whose name came first and is not read is only validated.
                         "value" if name.as_deref().is_some_and(|n| !is_read(n)) => {
                             map.next_value::<IgnoredAny>()?;
@@ -189,6 +212,10 @@ struct Content<'a> {
 
 /// Entry bytes gathered for one worker: about this many bytes per batch.
 const BATCH_BYTES: usize = 256 * 1024;
+/// Batches scanned ahead of the workers (4 MiB). With the scanner and the workers sharing
+/// the cores, a queue this deep keeps every core busy when the scheduler runs one side for a
+/// while; two batches a worker left cores idle and cost a twentieth of the wall time.
+const QUEUED_BATCHES: usize = 16;
 
 /// Consecutive entries copied out of the scanner's buffer, to be checked on another thread.
 struct Batch {
@@ -226,6 +253,7 @@ impl Batch {
 
     fn run<S: Sink>(&self, options: &LoadOptions, sink: &mut S) {
         let mut start = 0;
+        let mut scratch = String::new();
         for (i, (end, at)) in self.entries.iter().enumerate() {
             entry(
                 &self.bytes[start..*end],
@@ -233,6 +261,7 @@ impl Batch {
                 self.first_index + i,
                 options,
                 sink,
+                &mut scratch,
             );
             start = *end;
         }
@@ -250,8 +279,9 @@ pub fn load<R: Read + Send, S: SplitSink>(
     let (error, next_index) = if small {
         // A file that fits in one read: threads would cost more than they save.
         let mut next_index = 0;
+        let mut scratch = String::new();
         let result = load_log(scanner, &mut |bytes, at| {
-            entry(bytes, at, next_index, options, sink);
+            entry(bytes, at, next_index, options, sink, &mut scratch);
             next_index += 1;
         })
         .and_then(|()| finish_root(scanner));
@@ -288,7 +318,7 @@ fn load_parallel<R: Read + Send, S: SplitSink>(
     sink: &mut S,
 ) -> (Option<(TextPos, String)>, usize) {
     let workers = std::thread::available_parallelism().map_or(2, |n| n.get());
-    let (batches, received) = mpsc::sync_channel::<(usize, Batch)>(workers * 2);
+    let (batches, received) = mpsc::sync_channel::<(usize, Batch)>(QUEUED_BATCHES.max(workers));
     let received = std::sync::Mutex::new(received);
     let (finished_parts, parts) = mpsc::channel::<(usize, S)>();
     // Checked batches come back empty, to be filled again.
@@ -479,6 +509,7 @@ pub(super) fn entry<S: Sink>(
     index: usize,
     options: &LoadOptions,
     sink: &mut S,
+    scratch: &mut String,
 ) {
     let locator = SliceLocator {
         text: bytes,
@@ -600,7 +631,7 @@ pub(super) fn entry<S: Sink>(
                 .as_bytes()
                 .get(1..literal.get().len().saturating_sub(1))
                 .unwrap_or_default();
-            let text = match serde_json::from_str::<Cow<'_, str>>(literal.get()) {
+            let (text, escaped) = match unescape(literal.get(), scratch) {
                 Ok(text) => text,
                 Err(error) => {
                     return malformed(
@@ -616,10 +647,7 @@ pub(super) fn entry<S: Sink>(
             let base64 = encoding
                 .as_deref()
                 .is_some_and(|e| e.eq_ignore_ascii_case("base64"));
-            let mut stored: Cow<'_, [u8]> = match text {
-                Cow::Borrowed(s) => Cow::Borrowed(s.as_bytes()),
-                Cow::Owned(s) => Cow::Owned(s.into_bytes()),
-            };
+            let mut stored: Cow<'_, [u8]> = Cow::Borrowed(text.as_bytes());
             let mut transformed = false;
             if base64 {
                 match decode_base64(&stored) {
@@ -657,10 +685,10 @@ pub(super) fn entry<S: Sink>(
                     );
                 }
             }
-            let (kind, offset) = match (transformed, &stored) {
-                // Without escapes the text is borrowed from the entry: the body is verbatim.
-                (false, Cow::Borrowed(_)) => (OriginKind::Verbatim, literal_offset + 1),
-                (false, Cow::Owned(_)) => (OriginKind::JsonString(written), literal_offset + 1),
+            let (kind, offset) = match (transformed, escaped) {
+                // Without escapes the text is the entry's own bytes: the body is verbatim.
+                (false, false) => (OriginKind::Verbatim, literal_offset + 1),
+                (false, true) => (OriginKind::JsonString(written), literal_offset + 1),
                 // Findings in what was decoded point at the string's first character.
                 (true, _) => (OriginKind::Decoded, literal_offset + 1),
             };
@@ -682,6 +710,38 @@ pub(super) fn entry<S: Sink>(
     response.content_type = content_type;
     response.body = body;
     sink.response(&response);
+}
+
+/// The text of a JSON string literal: borrowed from the literal when it has no escapes,
+/// otherwise unescaped into `scratch`, which a batch reuses from entry to entry so that a
+/// body costs no allocation of its own. The flag says whether it had escapes.
+fn unescape<'a>(literal: &'a str, scratch: &'a mut String) -> serde_json::Result<(&'a str, bool)> {
+    enum Unescaped<'de> {
+        Borrowed(&'de str),
+        Copied,
+    }
+    struct Visit<'s>(&'s mut String);
+    impl<'de> serde::de::Visitor<'de> for Visit<'_> {
+        type Value = Unescaped<'de>;
+        fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str("a string")
+        }
+        fn visit_borrowed_str<E>(self, text: &'de str) -> Result<Self::Value, E> {
+            Ok(Unescaped::Borrowed(text))
+        }
+        fn visit_str<E>(self, text: &str) -> Result<Self::Value, E> {
+            self.0.clear();
+            self.0.push_str(text);
+            Ok(Unescaped::Copied)
+        }
+    }
+    let mut deserializer = serde_json::Deserializer::from_str(literal);
+    let unescaped = serde::Deserializer::deserialize_str(&mut deserializer, Visit(scratch))?;
+    deserializer.end()?;
+    Ok(match unescaped {
+        Unescaped::Borrowed(text) => (text, false),
+        Unescaped::Copied => (scratch.as_str(), true),
+    })
 }
 
 /// A HAR status: integers are codes; anything else is described for `unknown-status`.

@@ -84,12 +84,13 @@ struct Batch {
 impl Batch {
     fn run<S: Sink>(&self, options: &LoadOptions, sink: &mut S) {
         let mut start = 0;
+        let mut scratch = String::new();
         for line in &self.lines {
             match *line {
                 Line::Text { end, at, item, cut } => {
                     let bytes = self.text.get(start..end).unwrap_or_default();
                     start = end;
-                    record(bytes, at, item, cut, options, sink);
+                    record(bytes, at, item, cut, options, sink, &mut scratch);
                 }
                 Line::TooLong { at, item, len } => sink.malformed(
                     at,
@@ -311,6 +312,7 @@ fn record<S: Sink>(
     cut: bool,
     options: &LoadOptions,
     sink: &mut S,
+    scratch: &mut String,
 ) {
     let index = LineIndex::new(line, at);
     let lead = line.len() - line.trim_ascii_start().len();
@@ -334,7 +336,7 @@ fn record<S: Sink>(
         }
     };
     if members.contains_key("response") && !members.contains_key("status") {
-        return super::har::entry(line, at, item, options, sink);
+        return super::har::entry(line, at, item, options, sink, scratch);
     }
     if integer_status(&members).is_none() {
         return sink.malformed(
