@@ -184,13 +184,15 @@ impl<'a> Response<'a> {
 
 /// True when a media type is JSON: `application/json` or any `*/*+json`, parameters ignored.
 pub fn is_json_media_type(content_type: &str) -> bool {
-    let essence = content_type
-        .split(';')
-        .next()
-        .unwrap_or("")
-        .trim()
-        .to_ascii_lowercase();
-    essence == "application/json" || (essence.contains('/') && essence.ends_with("+json"))
+    // Compared without allocating: this runs several times for every response.
+    let essence = content_type.split(';').next().unwrap_or("").trim();
+    let ends_with = |suffix: &str| {
+        essence.len() >= suffix.len()
+            && essence.as_bytes()[essence.len() - suffix.len()..]
+                .eq_ignore_ascii_case(suffix.as_bytes())
+    };
+    essence.eq_ignore_ascii_case("application/json")
+        || (essence.contains('/') && ends_with("+json"))
 }
 
 /// The media type of a Content-Type value (`text/html` of `text/html; charset=utf-8`), for

@@ -715,33 +715,56 @@ pub(super) fn entry<S: Sink>(
 /// The text of a JSON string literal: borrowed from the literal when it has no escapes,
 /// otherwise unescaped into `scratch`, which a batch reuses from entry to entry so that a
 /// body costs no allocation of its own. The flag says whether it had escapes.
+///
+/// The common escapes are undone here; a literal with `\u` escapes, control characters
+/// or anything unexpected goes through serde_json, which decodes surrogate pairs and says
+/// what is wrong.
 fn unescape<'a>(literal: &'a str, scratch: &'a mut String) -> serde_json::Result<(&'a str, bool)> {
-    enum Unescaped<'de> {
-        Borrowed(&'de str),
-        Copied,
+    let inner = literal
+        .strip_prefix('"')
+        .and_then(|rest| rest.strip_suffix('"'))
+        .filter(|inner| !inner.bytes().any(|b| b < 0x20));
+    let Some(inner) = inner else {
+        return unescape_by_serde(literal, scratch);
+    };
+    if memchr::memchr(b'\\', inner.as_bytes()).is_none() {
+        return Ok((inner, false));
     }
-    struct Visit<'s>(&'s mut String);
-    impl<'de> serde::de::Visitor<'de> for Visit<'_> {
-        type Value = Unescaped<'de>;
-        fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str("a string")
-        }
-        fn visit_borrowed_str<E>(self, text: &'de str) -> Result<Self::Value, E> {
-            Ok(Unescaped::Borrowed(text))
-        }
-        fn visit_str<E>(self, text: &str) -> Result<Self::Value, E> {
-            self.0.clear();
-            self.0.push_str(text);
-            Ok(Unescaped::Copied)
+    scratch.clear();
+    let mut rest = inner;
+    while let Some(at) = memchr::memchr(b'\\', rest.as_bytes()) {
+        scratch.push_str(&rest[..at]);
+        let unescaped = match rest.as_bytes().get(at + 1) {
+            Some(b'"') => '"',
+            Some(b'\\') => '\\',
+            Some(b'/') => '/',
+            Some(b'b') => '\u{8}',
+            Some(b'f') => '\u{c}',
+            Some(b'n') => '\n',
+            Some(b'r') => '\r',
+            Some(b't') => '\t',
+            _ => return unescape_by_serde(literal, scratch),
+        };
+        scratch.push(unescaped);
+        // The escape is two ASCII bytes, so this is a character boundary.
+        rest = &rest[at + 2..];
+    }
+    scratch.push_str(rest);
+    Ok((scratch.as_str(), true))
+}
+
+/// `unescape` the general way, through serde_json.
+fn unescape_by_serde<'a>(
+    literal: &'a str,
+    scratch: &'a mut String,
+) -> serde_json::Result<(&'a str, bool)> {
+    match serde_json::from_str::<BorrowedStr<'a>>(literal)?.0 {
+        Cow::Borrowed(text) => Ok((text, false)),
+        Cow::Owned(text) => {
+            *scratch = text;
+            Ok((scratch.as_str(), true))
         }
     }
-    let mut deserializer = serde_json::Deserializer::from_str(literal);
-    let unescaped = serde::Deserializer::deserialize_str(&mut deserializer, Visit(scratch))?;
-    deserializer.end()?;
-    Ok(match unescaped {
-        Unescaped::Borrowed(text) => (text, false),
-        Unescaped::Copied => (scratch.as_str(), true),
-    })
 }
 
 /// A HAR status: integers are codes; anything else is described for `unknown-status`.
@@ -765,11 +788,17 @@ pub fn status_of(raw: &str) -> Status {
 
 /// Standard base64, tolerating line breaks and missing padding as some tools write it.
 fn decode_base64(text: &[u8]) -> Option<Vec<u8>> {
-    let compact: Vec<u8> = text
-        .iter()
-        .copied()
-        .filter(|b| !b.is_ascii_whitespace())
-        .collect();
+    // Most tools write base64 on one line: copied without line breaks only when it has some.
+    let compact: Cow<'_, [u8]> = if text.iter().any(u8::is_ascii_whitespace) {
+        Cow::Owned(
+            text.iter()
+                .copied()
+                .filter(|b| !b.is_ascii_whitespace())
+                .collect(),
+        )
+    } else {
+        Cow::Borrowed(text)
+    };
     base64::engine::general_purpose::STANDARD
         .decode(&compact)
         .or_else(|_| base64::engine::general_purpose::STANDARD_NO_PAD.decode(&compact))
@@ -779,6 +808,53 @@ fn decode_base64(text: &[u8]) -> Option<Vec<u8>> {
 
 #[cfg(test)]
 mod tests {
+    use super::unescape;
+
+    proptest::proptest! {
+        /// Whatever a string holds, its JSON literal (as serde_json writes it, or with every
+        /// `/` escaped as some tools do) unescapes back to it.
+        #[test]
+        fn unescape_undoes_json_escaping(text in "\\PC*|[\"\\\\/\u{0}-\u{1f}a-zé😀]*") {
+            let mut scratch = String::new();
+            for literal in [
+                serde_json::to_string(&text).unwrap(),
+                serde_json::to_string(&text).unwrap().replace('/', "\\/"),
+            ] {
+                let (got, _) = unescape(&literal, &mut scratch).unwrap();
+                proptest::prop_assert_eq!(got, text.as_str());
+            }
+        }
+    }
+
+    #[test]
+    fn unescape_agrees_with_serde_json() {
+        let literals = [
+            r#""plain""#,
+            r#""""#,
+            r#""{\"type\": \"api\", \"message\": \"a\\\\b\/c\"}""#,
+            r#""line\nbreak\ttab\rcr\bbs\fff""#,
+            r#""caf\u00e9 \ud83d\ude00 é""#,
+            r#""\\""#,
+            r#""end\\""#,
+            r#""lone \ud800 surrogate""#,
+            r#""bad \x escape""#,
+            "\"raw\u{1}control\"",
+            r#""unterminated"#,
+        ];
+        let mut scratch = String::from("left over");
+        for literal in literals {
+            let expected = serde_json::from_str::<String>(literal);
+            match (unescape(literal, &mut scratch), expected) {
+                (Ok((text, _)), Ok(expected)) => assert_eq!(text, expected, "{literal}"),
+                (Err(_), Err(_)) => {}
+                (got, expected) => panic!(
+                    "{literal}: {:?} vs {expected:?}",
+                    got.map(|t| t.0.to_string())
+                ),
+            }
+        }
+    }
+
     use super::*;
 
     #[test]
