@@ -37,9 +37,13 @@ fn body_state(response: &Response<'_>, marker: &[u8]) -> BodyState {
         .status
         .valid_code()
         .is_some_and(|c| (200..300).contains(&c));
+    let plain_success = success && !contains(bytes, marker);
+    if plain_success && response.body_is_parsed_json {
+        return BodyState::ValidJson;
+    }
     // Text checked as UTF-8 once spares serde a check of every string in it.
     let text = std::str::from_utf8(bytes).ok();
-    let parsed = if success && memchr::memmem::find(bytes, marker).is_none() {
+    let parsed = if plain_success {
         match text {
             Some(text) => serde_json::from_str::<serde::de::IgnoredAny>(text),
             None => serde_json::from_slice::<serde::de::IgnoredAny>(bytes),
@@ -61,6 +65,17 @@ fn body_state(response: &Response<'_>, marker: &[u8]) -> BodyState {
         },
         Err(_) => BodyState::NotJson,
     }
+}
+
+/// Whether `needle` (a quoted member name such as `"message"`) occurs in `haystack`. Bodies
+/// are short, where building a substring searcher per body cost more than the search: the
+/// name's first letter is looked for, then the name around it.
+fn contains(haystack: &[u8], needle: &[u8]) -> bool {
+    let Some(&letter) = needle.get(1) else {
+        return memchr::memmem::find(haystack, needle).is_some();
+    };
+    memchr::memchr_iter(letter, haystack)
+        .any(|at| at >= 1 && haystack[at - 1..].starts_with(needle))
 }
 
 /// A body claims to be JSON when its Content-Type says so, or when it is text starting with
@@ -91,5 +106,21 @@ fn looks_like_text(bytes: &[u8]) -> bool {
     match std::str::from_utf8(head) {
         Ok(_) => true,
         Err(error) => error.error_len().is_none(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::contains;
+
+    #[test]
+    fn contains_finds_a_quoted_name_anywhere() {
+        let marker = b"\"message\"";
+        assert!(contains(br#"{"message": "x"}"#, marker));
+        assert!(contains(br#"{"a": "mmm", "message": 1}"#, marker));
+        assert!(!contains(br#"{"messages": 1, "message_id": 2}"#, marker));
+        assert!(!contains(b"message\"", marker));
+        assert!(!contains(b"", marker));
+        assert!(contains(br#"""#, b"\""));
     }
 }

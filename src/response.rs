@@ -96,6 +96,9 @@ pub struct Response<'a> {
     /// The status stands for a range of statuses (an OpenAPI example under `default`): only
     /// the body's JSON and schemas are checked, never what the status implies.
     pub schema_only: bool,
+    /// The body is a JSON value the loader has already parsed (an envelope's `body` object),
+    /// so it is known to be well-formed: a success body then need not be parsed again.
+    pub body_is_parsed_json: bool,
     /// The record's own identifier (an envelope's `id`), copied into its findings so that
     /// findings of a distributed run join back to their records (docs/inputs.md).
     pub id: Option<RecordId>,
@@ -115,9 +118,9 @@ impl RecordId {
     pub fn from_json(raw: &str) -> Option<RecordId> {
         let raw = raw.trim();
         match raw.as_bytes().first()? {
-            b'"' => serde_json::from_str::<String>(raw)
+            b'"' => serde_json::from_str::<crate::capture::borrowed::BorrowedStr<'_>>(raw)
                 .ok()
-                .map(|text| RecordId::Text(text.into())),
+                .map(|text| RecordId::Text(std::sync::Arc::from(&*text.0))),
             b'-' | b'0'..=b'9' => serde_json::from_str::<serde::de::IgnoredAny>(raw)
                 .ok()
                 .map(|_| RecordId::Number(raw.into())),
@@ -170,6 +173,7 @@ impl<'a> Response<'a> {
             content_type: None,
             body: None,
             schema_only: false,
+            body_is_parsed_json: false,
             id: None,
         }
     }

@@ -14,7 +14,7 @@ use super::{Doc, Format, Reads, Sink};
 use crate::position::LineIndex;
 use crate::response::{Body, BodyOrigin, Headers, OriginKind, RecordId, Response, Status};
 
-pub type Members<'a> = BTreeMap<Cow<'a, str>, &'a RawValue>;
+pub use super::borrowed::Members;
 
 pub static FORMAT: Format = Format {
     name: "capture envelope",
@@ -95,6 +95,10 @@ pub fn envelope(
             .get(key)
             .and_then(|raw| serde_json::from_str::<Cow<'_, str>>(raw.get()).ok())
     };
+    // A body written as a JSON value (not a string) was parsed with the envelope.
+    let body_is_parsed_json = members
+        .get("body")
+        .is_some_and(|raw| raw.get() != "null" && !raw.get().starts_with('"'));
     let body = match members.get("body") {
         None => Body {
             bytes: Cow::Borrowed(&[][..]),
@@ -147,6 +151,7 @@ pub fn envelope(
     });
     response.headers = headers;
     response.body = Some(body);
+    response.body_is_parsed_json = body_is_parsed_json;
     response.id = members
         .get("id")
         .and_then(|raw| RecordId::from_json(raw.get()));

@@ -15,6 +15,7 @@ use serde::Deserialize;
 use serde::de::IgnoredAny;
 use serde_json::value::RawValue;
 
+use super::borrowed::BorrowedStr;
 use super::decode::{polly_hex_chunks, undo_codings};
 use super::scanner::{ScanError, ScanResult, Scanner};
 use std::collections::BTreeMap;
@@ -93,29 +94,6 @@ impl<'de: 'a, 'a> Deserialize<'de> for HeaderList<'a> {
             }
         }
         deserializer.deserialize_any(Visit(std::marker::PhantomData))
-    }
-}
-
-/// A string borrowed from the entry unless it has escapes. (`Cow<str>` alone would always
-/// be copied: serde borrows only for fields marked `borrow`.)
-struct BorrowedStr<'a>(Cow<'a, str>);
-
-impl<'de: 'a, 'a> Deserialize<'de> for BorrowedStr<'a> {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct Visit<'a>(std::marker::PhantomData<&'a ()>);
-        impl<'de: 'a, 'a> serde::de::Visitor<'de> for Visit<'a> {
-            type Value = BorrowedStr<'a>;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a string")
-            }
-            fn visit_borrowed_str<E>(self, text: &'de str) -> Result<Self::Value, E> {
-                Ok(BorrowedStr(Cow::Borrowed(text)))
-            }
-            fn visit_str<E>(self, text: &str) -> Result<Self::Value, E> {
-                Ok(BorrowedStr(Cow::Owned(text.to_owned())))
-            }
-        }
-        deserializer.deserialize_str(Visit(std::marker::PhantomData))
     }
 }
 

@@ -321,7 +321,12 @@ fn record<S: Sink>(
     } else {
         ""
     };
-    let members = match serde_json::from_slice::<Members<'_>>(line) {
+    // A line checked as UTF-8 once spares serde a check of every member's text.
+    let parsed = match std::str::from_utf8(line) {
+        Ok(text) => serde_json::from_str::<Members<'_>>(text),
+        Err(_) => serde_json::from_slice::<Members<'_>>(line),
+    };
+    let members = match parsed {
         Ok(members) => members,
         Err(error) => {
             let offset = offset_of(line, 1, error.column());
