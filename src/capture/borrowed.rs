@@ -9,7 +9,9 @@ use serde::Deserialize;
 use serde::de::{MapAccess, Visitor};
 use serde_json::value::RawValue;
 
-/// A string borrowed from the input unless it has escapes.
+/// A string borrowed from the input unless it has escapes. Ordered by its text, so that it
+/// can key a map.
+#[derive(PartialEq, Eq, PartialOrd, Ord)]
 pub struct BorrowedStr<'a>(pub Cow<'a, str>);
 
 impl<'de: 'a, 'a> Deserialize<'de> for BorrowedStr<'a> {

@@ -14,6 +14,7 @@ use super::{Doc, Format, Reads, Sink};
 use crate::position::LineIndex;
 use crate::response::{Body, BodyOrigin, Headers, OriginKind, RecordId, Response, Status};
 
+use super::borrowed::BorrowedStr;
 pub use super::borrowed::Members;
 
 pub static FORMAT: Format = Format {
@@ -93,7 +94,8 @@ pub fn envelope(
     let text = |key: &str| -> Option<Cow<'_, str>> {
         members
             .get(key)
-            .and_then(|raw| serde_json::from_str::<Cow<'_, str>>(raw.get()).ok())
+            .and_then(|raw| serde_json::from_str::<BorrowedStr<'_>>(raw.get()).ok())
+            .map(|text| text.0)
     };
     // A body written as a JSON value (not a string) was parsed with the envelope.
     let body_is_parsed_json = members
@@ -165,9 +167,13 @@ fn parse_headers(raw: &str) -> Result<Headers<'_>, String> {
     // then allocates nothing for its headers. Names come out sorted, each once, as from the
     // general path below.
     if raw.starts_with('{')
-        && let Ok(map) = serde_json::from_str::<BTreeMap<Cow<'_, str>, Cow<'_, str>>>(raw)
+        && let Ok(map) = serde_json::from_str::<BTreeMap<BorrowedStr<'_>, BorrowedStr<'_>>>(raw)
     {
-        return Ok(Headers(map.into_iter().collect()));
+        return Ok(Headers(
+            map.into_iter()
+                .map(|(name, value)| (name.0, value.0))
+                .collect(),
+        ));
     }
     let value: serde_json::Value = serde_json::from_str(raw).map_err(|e| e.to_string())?;
     let text = |v: &serde_json::Value| match v {
