@@ -137,7 +137,7 @@ impl<'s> FileChecker<'s> {
             label: finding.label.filter(|_| self.report.excerpts),
             help: finding.help,
             excerpt: located.excerpt,
-            id: response.id.clone(),
+            id: response.id.and_then(crate::response::RecordId::from_json),
         }
     }
 }
@@ -227,6 +227,9 @@ impl Sink for FileChecker<'_> {
                 continue;
             }
             check(&facts, self.contract, &mut findings);
+            if findings.is_empty() {
+                continue;
+            }
             for finding in findings.drain(..) {
                 let request = request.get_or_insert_with(|| {
                     request_info(response, template().as_deref()).map(Arc::new)

@@ -99,9 +99,10 @@ pub struct Response<'a> {
     /// The body is a JSON value the loader has already parsed (an envelope's `body` object),
     /// so it is known to be well-formed: a success body then need not be parsed again.
     pub body_is_parsed_json: bool,
-    /// The record's own identifier (an envelope's `id`), copied into its findings so that
-    /// findings of a distributed run join back to their records (docs/inputs.md).
-    pub id: Option<RecordId>,
+    /// The record's own identifier (an envelope's `id`) as its JSON text, copied into its
+    /// findings so that findings of a distributed run join back to their records
+    /// (docs/inputs.md). Kept as written: only a record with findings needs it decoded.
+    pub id: Option<&'a str>,
 }
 
 /// An envelope's `id`: a string or a number, kept as given.

@@ -11,8 +11,8 @@ use serde_json::value::RawValue;
 
 use super::bare_body::status_from_file_name;
 use super::{Doc, Format, Reads, Sink};
-use crate::position::LineIndex;
-use crate::response::{Body, BodyOrigin, Headers, OriginKind, RecordId, Response, Status};
+use crate::position::Locate;
+use crate::response::{Body, BodyOrigin, Headers, OriginKind, Response, Status};
 
 use super::borrowed::BorrowedStr;
 pub use super::borrowed::Members;
@@ -62,7 +62,7 @@ pub fn envelope(
     members: &Members<'_>,
     item: usize,
     document: &[u8],
-    index: &LineIndex<'_>,
+    index: &dyn Locate,
     sink: &mut dyn Sink,
 ) {
     let start_offset = members
@@ -154,9 +154,7 @@ pub fn envelope(
     response.headers = headers;
     response.body = Some(body);
     response.body_is_parsed_json = body_is_parsed_json;
-    response.id = members
-        .get("id")
-        .and_then(|raw| RecordId::from_json(raw.get()));
+    response.id = members.get("id").map(RawValue::get);
     sink.response(&response);
 }
 

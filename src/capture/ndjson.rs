@@ -14,7 +14,7 @@ use std::sync::{Mutex, mpsc};
 
 use super::envelope::{Members, envelope, integer_status};
 use super::{Format, LoadOptions, Reads, Sink, SplitSink};
-use crate::position::{LineIndex, TextPos};
+use crate::position::{Locate, SliceLocator, TextPos};
 use crate::text::{offset_of, strip_position};
 
 pub static FORMAT: Format = Format {
@@ -314,7 +314,11 @@ fn record<S: Sink>(
     sink: &mut S,
     scratch: &mut String,
 ) {
-    let index = LineIndex::new(line, at);
+    // A line is short and holds no line break: positions are counted from its start.
+    let index = SliceLocator {
+        text: line,
+        base: at,
+    };
     let lead = line.len() - line.trim_ascii_start().len();
     let ends = if cut {
         "; the input ends in the middle of this line"
