@@ -52,14 +52,32 @@ impl Documents {
         documents.read(root)?;
         let mut next = 0;
         while next < documents.docs.len() {
-            let mut refs = Vec::new();
-            collect_refs(&documents.docs[next].value, String::new(), &mut refs);
-            for (at, reference) in refs {
-                let from = Location {
-                    doc: next,
-                    pointer: at,
-                };
-                documents.follow(&from, &reference)?;
+            // Descriptions repeat a few references thousands of times: each distinct one is
+            // followed once. Only when one fails are they walked again with their places, so
+            // that the message names where the first failing one is written.
+            let mut distinct = Vec::new();
+            collect_distinct_refs(
+                &documents.docs[next].value,
+                &mut std::collections::HashSet::new(),
+                &mut distinct,
+            );
+            let anywhere = Location {
+                doc: next,
+                pointer: String::new(),
+            };
+            if distinct
+                .iter()
+                .any(|reference| documents.follow(&anywhere, reference).is_err())
+            {
+                let mut refs = Vec::new();
+                collect_refs(&documents.docs[next].value, String::new(), &mut refs);
+                for (at, reference) in refs {
+                    let from = Location {
+                        doc: next,
+                        pointer: at,
+                    };
+                    documents.follow(&from, &reference)?;
+                }
             }
             next += 1;
         }
@@ -253,6 +271,35 @@ pub fn parse_text(text: &str) -> Result<Value, String> {
         crate::capture::yaml::parse(text)
             .map(|node| node.to_json())
             .map_err(|e| format!("not valid YAML: {}", e.message))
+    }
+}
+
+/// Every distinct `$ref` string in a value, in the order first met. Recursive: both parsers
+/// stop nesting at 128 levels, so the depth is bounded.
+fn collect_distinct_refs(
+    value: &Value,
+    seen: &mut std::collections::HashSet<String>,
+    out: &mut Vec<String>,
+) {
+    match value {
+        Value::Object(map) => {
+            for (key, v) in map {
+                match (key.as_str(), v) {
+                    ("$ref", Value::String(r)) if !seen.contains(r) => {
+                        seen.insert(r.clone());
+                        out.push(r.clone());
+                    }
+                    _ if v.is_object() || v.is_array() => collect_distinct_refs(v, seen, out),
+                    _ => {}
+                }
+            }
+        }
+        Value::Array(items) => {
+            for v in items {
+                collect_distinct_refs(v, seen, out);
+            }
+        }
+        _ => {}
     }
 }
 

@@ -8,7 +8,7 @@
 //! which matches each response's request to an operation, and by the rules that look at
 //! that operation. It never reads captures and never prints.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 use std::sync::Arc;
 
@@ -113,16 +113,19 @@ impl Operation {
             .min_by_key(|r| r.key.rank())?;
         let media = match content_type {
             Some(content_type) => {
-                let essence = content_type
-                    .split(';')
-                    .next()
-                    .unwrap_or("")
-                    .trim()
-                    .to_ascii_lowercase();
-                let family = format!("{}/*", essence.split('/').next().unwrap_or(""));
-                [essence.as_str(), family.as_str(), "*/*"]
-                    .into_iter()
-                    .find_map(|want| response.media.iter().find(|(m, _)| m == want))
+                // Media types are stored lower case; compared without allocating, as this
+                // runs for every error response matched to an operation.
+                let essence = content_type.split(';').next().unwrap_or("").trim();
+                let family = essence.split('/').next().unwrap_or("");
+                let is_family = |m: &str| {
+                    m.strip_suffix("/*")
+                        .is_some_and(|f| f.eq_ignore_ascii_case(family))
+                };
+                let find =
+                    |want: &dyn Fn(&str) -> bool| response.media.iter().find(|(m, _)| want(m));
+                find(&|m| m.eq_ignore_ascii_case(essence))
+                    .or_else(|| find(&is_family))
+                    .or_else(|| find(&|m| m == "*/*"))
             }
             None => response
                 .media
@@ -246,17 +249,25 @@ impl Description {
         // Each operation's responses, with the schemas of its error responses to compile.
         let mut shapes = Vec::new();
         let mut schemas: BTreeMap<Location, Option<Arc<DeclaredSchema>>> = BTreeMap::new();
+        let mut media_of: HashMap<(Location, bool), MediaTypes> = HashMap::new();
         for (method, template, op_at, bases) in pending {
             let responses_at = Location {
                 doc: op_at.doc,
                 pointer: format!("{}/responses", op_at.pointer),
             };
             let mut responses = Vec::new();
-            let keys: Vec<String> = match docs.get(&responses_at) {
-                Some(Value::Object(map)) => map.keys().cloned().collect(),
+            // Each key with the `$ref` its response is, if it is one.
+            let keys: Vec<(String, Option<String>)> = match docs.get(&responses_at) {
+                Some(Value::Object(map)) => map
+                    .iter()
+                    .map(|(key, response)| {
+                        let reference = response.get("$ref").and_then(Value::as_str);
+                        (key.clone(), reference.map(str::to_string))
+                    })
+                    .collect(),
                 _ => Vec::new(),
             };
-            for key in keys {
+            for (key, reference) in keys {
                 if key.starts_with("x-") {
                     continue;
                 }
@@ -274,42 +285,36 @@ impl Description {
                         docs.show(&key_at)
                     );
                 };
-                let response = docs.resolve(&key_at)?;
-                let content_at = Location {
-                    doc: response.doc,
-                    pointer: format!("{}/content", response.pointer),
-                };
-                let media_types: Vec<String> = match docs.get(&content_at) {
-                    Some(Value::Object(map)) => map.keys().cloned().collect(),
-                    _ => Vec::new(),
+                // A `$ref` is followed from the value in hand (every reference was followed
+                // once when the files loaded); a failure is resolved again from the key, the
+                // way that names the key in its message.
+                let response = match reference {
+                    None => key_at,
+                    Some(reference) => {
+                        match docs
+                            .follow(&key_at, &reference)
+                            .and_then(|target| docs.resolve(&target))
+                        {
+                            Ok(found) => found,
+                            Err(_) => docs.resolve(&key_at)?,
+                        }
+                    }
                 };
                 let is_error = match status {
                     StatusKey::Exact(c) => c >= 400,
                     StatusKey::Range(c) => c >= 4,
                     StatusKey::Default => true,
                 };
-                let mut media = Vec::new();
-                for media_type in media_types {
-                    let schema_at = Location {
-                        doc: content_at.doc,
-                        pointer: format!(
-                            "{}/{}/schema",
-                            content_at.pointer,
-                            crate::rules::pointer_token(&media_type)
-                        ),
-                    };
-                    let schema = if is_error
-                        && crate::response::is_json_media_type(&media_type)
-                        && docs.get(&schema_at).is_some()
-                    {
-                        let target = docs.resolve(&schema_at)?;
-                        schemas.entry(target.clone()).or_insert(None);
-                        Some(target)
-                    } else {
-                        None
-                    };
-                    media.push((media_type.to_ascii_lowercase(), schema));
-                }
+                // Descriptions `$ref` one error response from most operations: its media
+                // types and schemas are read once.
+                let media = match media_of.get(&(response.clone(), is_error)) {
+                    Some(media) => media.clone(),
+                    None => {
+                        let media = media_types_of(&mut docs, &response, is_error, &mut schemas)?;
+                        media_of.insert((response, is_error), media.clone());
+                        media
+                    }
+                };
                 responses.push((status, media));
             }
             shapes.push((method, template, responses, bases));
@@ -346,6 +351,10 @@ impl Description {
                     .collect(),
             })
             .collect();
+        // The parsed files are not needed once the schemas are compiled. Freeing their many
+        // small values took a tenth of the load; another thread does it while checking starts
+        // (a thread that cannot be started leaves it to this one).
+        let _ = std::thread::Builder::new().spawn(move || drop(docs));
         Ok(Self {
             router,
             paths,
@@ -415,6 +424,51 @@ impl Description {
 enum Version {
     V30,
     V31,
+}
+
+/// A response's media types (lower case), each with where its error schema is.
+type MediaTypes = Vec<(String, Option<Location>)>;
+
+/// A response's media types (lower case), each with the location of its schema when the
+/// response is an error and the media type JSON; the schemas are noted in `schemas` to be
+/// compiled.
+fn media_types_of(
+    docs: &mut Documents,
+    response: &Location,
+    is_error: bool,
+    schemas: &mut BTreeMap<Location, Option<Arc<DeclaredSchema>>>,
+) -> Result<MediaTypes> {
+    let content_at = Location {
+        doc: response.doc,
+        pointer: format!("{}/content", response.pointer),
+    };
+    let media_types: Vec<String> = match docs.get(&content_at) {
+        Some(Value::Object(map)) => map.keys().cloned().collect(),
+        _ => Vec::new(),
+    };
+    let mut media = Vec::new();
+    for media_type in media_types {
+        let schema_at = Location {
+            doc: content_at.doc,
+            pointer: format!(
+                "{}/{}/schema",
+                content_at.pointer,
+                crate::rules::pointer_token(&media_type)
+            ),
+        };
+        let schema = if is_error
+            && crate::response::is_json_media_type(&media_type)
+            && docs.get(&schema_at).is_some()
+        {
+            let target = docs.resolve(&schema_at)?;
+            schemas.entry(target.clone()).or_insert(None);
+            Some(target)
+        } else {
+            None
+        };
+        media.push((media_type.to_ascii_lowercase(), schema));
+    }
+    Ok(media)
 }
 
 /// The path part of every URL of a `servers` list, variables at their defaults (OpenAPI 3.1

@@ -66,7 +66,24 @@ impl Router {
 
     /// The target of the template that matches `path` (already without a base path).
     pub fn find(&self, path: &str) -> Option<usize> {
-        // Most paths have a handful of segments and no escapes: no allocation beyond this.
+        // Most request paths are short and need no percent-decoding: their segments are
+        // gathered on the stack, as this runs for every response.
+        const SHORT: usize = 16;
+        if !path.contains('%') {
+            let mut short = [const { Cow::Borrowed("") }; SHORT];
+            let mut count = 0;
+            for segment in segments(path) {
+                let Some(slot) = short.get_mut(count) else {
+                    count = SHORT + 1;
+                    break;
+                };
+                *slot = Cow::Borrowed(segment);
+                count += 1;
+            }
+            if count <= SHORT {
+                return find_in(&self.root, &short[..count]);
+            }
+        }
         let decoded: Vec<Cow<'_, str>> = segments(path).map(decode_cow).collect();
         find_in(&self.root, &decoded)
     }
