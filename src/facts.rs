@@ -5,7 +5,7 @@
 
 use crate::response::{Response, is_json_media_type};
 use crate::rules::{BodyState, Facts};
-use crate::text::{offset_of, strip_position};
+use crate::text::{from_json_bytes, offset_of, strip_position};
 
 /// Parses a body once and classifies it for the rules. `marker` is the quoted member name
 /// that every error body of the contract's profile holds (`"message"`, `"errors"`).
@@ -41,20 +41,10 @@ fn body_state(response: &Response<'_>, marker: &[u8]) -> BodyState {
     if plain_success && response.body_is_parsed_json {
         return BodyState::ValidJson;
     }
-    // Text checked as UTF-8 once spares serde a check of every string in it.
-    let text = std::str::from_utf8(bytes).ok();
     let parsed = if plain_success {
-        match text {
-            Some(text) => serde_json::from_str::<serde::de::IgnoredAny>(text),
-            None => serde_json::from_slice::<serde::de::IgnoredAny>(bytes),
-        }
-        .map(|_| BodyState::ValidJson)
+        from_json_bytes::<serde::de::IgnoredAny>(bytes).map(|_| BodyState::ValidJson)
     } else {
-        match text {
-            Some(text) => serde_json::from_str(text),
-            None => serde_json::from_slice(bytes),
-        }
-        .map(BodyState::Json)
+        from_json_bytes(bytes).map(BodyState::Json)
     };
     match parsed {
         Ok(state) => state,

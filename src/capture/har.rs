@@ -15,10 +15,10 @@ use serde::Deserialize;
 use serde::de::IgnoredAny;
 use serde_json::value::RawValue;
 
+use super::batches::{self, InOrder};
 use super::borrowed::BorrowedStr;
 use super::decode::{polly_hex_chunks, undo_codings};
 use super::scanner::{ScanError, ScanResult, Scanner};
-use std::collections::BTreeMap;
 use std::sync::mpsc;
 
 use super::{Format, LoadOptions, Reads, Sink, SplitSink};
@@ -228,7 +228,9 @@ impl Batch {
         self.bytes.extend_from_slice(entry);
         self.entries.push((self.bytes.len(), at));
     }
+}
 
+impl batches::Batch for Batch {
     fn run<S: Sink>(&self, options: &LoadOptions, sink: &mut S) {
         let mut start = 0;
         let mut scratch = String::new();
@@ -302,45 +304,20 @@ fn load_parallel<R: Read + Send, S: SplitSink>(
     // Checked batches come back empty, to be filled again.
     let (spent_batches, spent) = mpsc::channel::<Batch>();
     std::thread::scope(|scope| {
-        for _ in 0..workers {
-            let received = &received;
-            let finished_parts = finished_parts.clone();
-            let spent_batches = spent_batches.clone();
-            let blank = sink.part();
-            scope.spawn(move || {
-                loop {
-                    // Hold the lock only to take the next batch, never while checking.
-                    let next = received
-                        .lock()
-                        .map_err(|_| ())
-                        .and_then(|r| r.recv().map_err(|_| ()));
-                    let Ok((number, batch)) = next else { break };
-                    let mut part = blank.part();
-                    batch.run(options, &mut part);
-                    // The scanner may have finished and gone: the batch is then dropped.
-                    let _ = spent_batches.send(batch);
-                    part.shrink();
-                    // The receiver lives until every worker is done.
-                    let _ = finished_parts.send((number, part));
-                }
-            });
-        }
+        batches::spawn_workers(
+            scope,
+            workers,
+            &received,
+            &finished_parts,
+            Some(&spent_batches),
+            sink,
+            options,
+        );
         drop(finished_parts);
         drop(spent_batches);
         // Finished parts are merged in batch order as soon as they can be, so findings
         // reach the report while the file is still being read.
-        let mut waiting: BTreeMap<usize, S> = BTreeMap::new();
-        let mut next_part = 0;
-        let mut merge_ready =
-            |sink: &mut S, waiting: &mut BTreeMap<usize, S>, part: Option<(usize, S)>| {
-                if let Some((number, part)) = part {
-                    waiting.insert(number, part);
-                }
-                while let Some(part) = waiting.remove(&next_part) {
-                    sink.absorb(part);
-                    next_part += 1;
-                }
-            };
+        let mut merged = InOrder::new();
         let mut batch = Batch::new(0);
         let mut next_index = 0;
         let mut number = 0;
@@ -357,7 +334,7 @@ fn load_parallel<R: Read + Send, S: SplitSink>(
                 let _ = batches.send((number, full));
                 number += 1;
                 while let Ok(done) = parts.try_recv() {
-                    merge_ready(sink, &mut waiting, Some(done));
+                    merged.add(sink, done);
                 }
             }
         })
@@ -368,9 +345,8 @@ fn load_parallel<R: Read + Send, S: SplitSink>(
         drop(batches);
         // The channel closes when the last worker finishes.
         for done in parts.iter() {
-            merge_ready(sink, &mut waiting, Some(done));
+            merged.add(sink, done);
         }
-        merge_ready(sink, &mut waiting, None);
         (result.err().map(|e| describe(e, scanner)), next_index)
     })
 }
@@ -500,13 +476,7 @@ pub(super) fn entry<S: Sink>(
             message,
         );
     };
-    // Checked as UTF-8 once, the entry's text spares serde a check of every string and key
-    // (a twentieth of a HAR check); text that is not UTF-8 goes the slow way to its error.
-    let parsed = match std::str::from_utf8(bytes) {
-        Ok(text) => serde_json::from_str(text),
-        Err(_) => serde_json::from_slice(bytes),
-    };
-    let entry: Entry<'_> = match parsed {
+    let entry: Entry<'_> = match crate::text::from_json_bytes(bytes) {
         Ok(entry) => entry,
         Err(error) => {
             let offset = serde_offset(bytes, &error);

@@ -16,6 +16,7 @@ use crate::position::{LineIndex, TextPos};
 use crate::response::{Response, redact_url};
 
 mod bare_body;
+mod batches;
 pub(crate) mod borrowed;
 pub mod cassette;
 pub mod decode;

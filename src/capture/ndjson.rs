@@ -8,10 +8,10 @@
 //! while later input is still unwritten. A line longer than `MAX_LINE` is one finding and
 //! is skipped without being held. Never prints.
 
-use std::collections::BTreeMap;
 use std::io::{self, Read};
 use std::sync::{Mutex, mpsc};
 
+use super::batches::{self, InOrder};
 use super::envelope::{Members, envelope, integer_status};
 use super::{Format, LoadOptions, Reads, Sink, SplitSink};
 use crate::position::{Locate, SliceLocator, TextPos};
@@ -81,7 +81,7 @@ struct Batch {
     lines: Vec<Line>,
 }
 
-impl Batch {
+impl batches::Batch for Batch {
     fn run<S: Sink>(&self, options: &LoadOptions, sink: &mut S) {
         let mut start = 0;
         let mut scratch = String::new();
@@ -119,26 +119,15 @@ pub fn load<R: Read + Send, S: SplitSink>(
     let received = Mutex::new(received);
     let (finished_parts, parts) = mpsc::channel::<(usize, S)>();
     std::thread::scope(|scope| {
-        for _ in 0..workers {
-            let received = &received;
-            let finished_parts = finished_parts.clone();
-            let blank = sink.part();
-            scope.spawn(move || {
-                loop {
-                    // Hold the lock only to take the next batch, never while checking.
-                    let next = received
-                        .lock()
-                        .map_err(|_| ())
-                        .and_then(|r| r.recv().map_err(|_| ()));
-                    let Ok((number, batch)) = next else { break };
-                    let mut part = blank.part();
-                    batch.run(options, &mut part);
-                    part.shrink();
-                    // The receiver lives until every worker is done.
-                    let _ = finished_parts.send((number, part));
-                }
-            });
-        }
+        batches::spawn_workers(
+            scope,
+            workers,
+            &received,
+            &finished_parts,
+            None,
+            sink,
+            options,
+        );
         drop(finished_parts);
         // The reader has a thread of its own, so that findings are merged (and reach the
         // report) while the reader waits for a pipe's next line.
@@ -150,18 +139,10 @@ pub fn load<R: Read + Send, S: SplitSink>(
                 number += 1;
             })
         });
-        let mut waiting: BTreeMap<usize, S> = BTreeMap::new();
-        let mut next_part = 0;
+        let mut merged = InOrder::new();
         // The channel closes when the last worker finishes, after the reader's last batch.
-        for (number, part) in parts.iter() {
-            waiting.insert(number, part);
-            while let Some(part) = waiting.remove(&next_part) {
-                sink.absorb(part);
-                next_part += 1;
-            }
-        }
-        for part in std::mem::take(&mut waiting).into_values() {
-            sink.absorb(part);
+        for done in parts.iter() {
+            merged.add(sink, done);
         }
         if let Ok(Some((at, item, error))) = reading.join() {
             sink.malformed(
@@ -325,12 +306,7 @@ fn record<S: Sink>(
     } else {
         ""
     };
-    // A line checked as UTF-8 once spares serde a check of every member's text.
-    let parsed = match std::str::from_utf8(line) {
-        Ok(text) => serde_json::from_str::<Members<'_>>(text),
-        Err(_) => serde_json::from_slice::<Members<'_>>(line),
-    };
-    let members = match parsed {
+    let members = match crate::text::from_json_bytes::<Members<'_>>(line) {
         Ok(members) => members,
         Err(error) => {
             let offset = offset_of(line, 1, error.column());
