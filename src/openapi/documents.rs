@@ -104,7 +104,10 @@ impl Documents {
     }
 
     /// Where the value at `at` really is: `$ref`s followed to a value that is not one.
-    pub fn resolve(&mut self, at: &Location) -> Result<Location> {
+    ///
+    /// Reads nothing: every reference was followed when the files loaded, so this only
+    /// consults what that found, and can run while the documents are borrowed.
+    pub fn resolve(&self, at: &Location) -> Result<Location> {
         let mut here = at.clone();
         // Chains are short: a list is cheaper than a set, and this runs for every response
         // of every operation.
@@ -112,7 +115,7 @@ impl Documents {
         loop {
             let reference = match self.get(&here) {
                 Some(Value::Object(map)) => match map.get("$ref") {
-                    Some(Value::String(r)) => r.clone(),
+                    Some(Value::String(r)) => r,
                     _ => return Ok(here),
                 },
                 Some(_) => return Ok(here),
@@ -124,9 +127,23 @@ impl Documents {
                     self.show(at)
                 );
             }
-            let next = self.follow(&here, &reference)?;
+            let next = self.followed_target(&here, reference)?;
             seen.push(std::mem::replace(&mut here, next));
         }
+    }
+
+    /// The target of a reference already followed when the files loaded.
+    fn followed_target(&self, from: &Location, reference: &str) -> Result<Location> {
+        self.followed
+            .get(&from.doc)
+            .and_then(|by_reference| by_reference.get(reference))
+            .cloned()
+            .ok_or_else(|| {
+                anyhow!(
+                    "{}: $ref {reference:?} was not followed when the description loaded",
+                    self.ref_at(from)
+                )
+            })
     }
 
     /// The target of `reference`, written at `from`; reads the file it names if needed.

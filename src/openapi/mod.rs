@@ -81,9 +81,13 @@ pub struct DeclaredSchema {
 /// media type, the compiled schema.
 pub struct ResponseSpec {
     pub key: StatusKey,
-    /// Lower-case media types (`application/json`, `application/*`) in document order.
-    pub media: Vec<(String, Option<Arc<DeclaredSchema>>)>,
+    /// Lower-case media types (`application/json`, `application/*`) in document order,
+    /// shared by every operation that `$ref`s the same response.
+    pub media: Arc<[MediaSchema]>,
 }
+
+/// A media type (lower case) and, for an error response in JSON, its compiled schema.
+pub type MediaSchema = (String, Option<Arc<DeclaredSchema>>);
 
 /// One operation: `POST /v1/orders`.
 pub struct Operation {
@@ -207,146 +211,52 @@ impl Description {
         };
         let root_bases =
             base_paths(docs.docs.first().and_then(|d| d.value.get("servers"))).unwrap_or_default();
-        let mut router = Router::default();
-        let mut paths = Vec::new();
-        let mut pending = Vec::new();
-        let path_keys: Vec<String> = match docs.docs.first().map(|d| d.value.get("paths")) {
-            Some(Some(Value::Object(map))) => map.keys().cloned().collect(),
-            Some(Some(_)) => bail!("{shown}#/paths: expected a mapping of path templates"),
-            _ => Vec::new(),
-        };
-        for template in path_keys {
-            if template.starts_with("x-") {
-                continue;
-            }
-            let at = Location {
-                doc: 0,
-                pointer: format!("/paths/{}", crate::rules::pointer_token(&template)),
-            };
-            if !template.starts_with('/') {
-                bail!("{}: a path template must start with \"/\"", docs.show(&at));
-            }
-            router
-                .insert(&template, paths.len())
-                .map_err(|e| anyhow!("{}: {}", docs.show(&at), e.0))?;
-            let item = docs.resolve(&at)?;
-            let item_bases = base_paths(docs.get(&item).and_then(|v| v.get("servers")));
-            let mut methods = Vec::new();
-            for method in METHODS {
-                let op_at = Location {
-                    doc: item.doc,
-                    pointer: format!("{}/{method}", item.pointer),
-                };
-                let Some(operation) = docs.get(&op_at) else {
-                    continue;
-                };
-                let bases = base_paths(operation.get("servers")).or_else(|| item_bases.clone());
-                methods.push((method.to_ascii_uppercase(), pending.len()));
-                pending.push((method.to_ascii_uppercase(), template.clone(), op_at, bases));
-            }
-            paths.push(methods);
-        }
-        // Each operation's responses, with the schemas of its error responses to compile.
-        let mut shapes = Vec::new();
-        let mut schemas: BTreeMap<Location, Option<Arc<DeclaredSchema>>> = BTreeMap::new();
-        let mut media_of: HashMap<(Location, bool), MediaTypes> = HashMap::new();
-        for (method, template, op_at, bases) in pending {
-            let responses_at = Location {
-                doc: op_at.doc,
-                pointer: format!("{}/responses", op_at.pointer),
-            };
-            let mut responses = Vec::new();
-            // Each key with the `$ref` its response is, if it is one.
-            let keys: Vec<(String, Option<String>)> = match docs.get(&responses_at) {
-                Some(Value::Object(map)) => map
-                    .iter()
-                    .map(|(key, response)| {
-                        let reference = response.get("$ref").and_then(Value::as_str);
-                        (key.clone(), reference.map(str::to_string))
-                    })
-                    .collect(),
-                _ => Vec::new(),
-            };
-            for (key, reference) in keys {
-                if key.starts_with("x-") {
-                    continue;
-                }
-                let key_at = Location {
-                    doc: responses_at.doc,
-                    pointer: format!(
-                        "{}/{}",
-                        responses_at.pointer,
-                        crate::rules::pointer_token(&key)
-                    ),
-                };
-                let Some(status) = StatusKey::parse(&key) else {
-                    bail!(
-                        "{}: {key:?} is not a response key; expected a status (\"404\"), a range (\"4XX\") or \"default\"",
-                        docs.show(&key_at)
-                    );
-                };
-                // A `$ref` is followed from the value in hand (every reference was followed
-                // once when the files loaded); a failure is resolved again from the key, the
-                // way that names the key in its message.
-                let response = match reference {
-                    None => key_at,
-                    Some(reference) => {
-                        match docs
-                            .follow(&key_at, &reference)
-                            .and_then(|target| docs.resolve(&target))
-                        {
-                            Ok(found) => found,
-                            Err(_) => docs.resolve(&key_at)?,
-                        }
-                    }
-                };
-                let is_error = match status {
-                    StatusKey::Exact(c) => c >= 400,
-                    StatusKey::Range(c) => c >= 4,
-                    StatusKey::Default => true,
-                };
-                // Descriptions `$ref` one error response from most operations: its media
-                // types and schemas are read once.
-                let media = match media_of.get(&(response.clone(), is_error)) {
-                    Some(media) => media.clone(),
-                    None => {
-                        let media = media_types_of(&mut docs, &response, is_error, &mut schemas)?;
-                        media_of.insert((response, is_error), media.clone());
-                        media
-                    }
-                };
-                responses.push((status, media));
-            }
-            shapes.push((method, template, responses, bases));
-        }
+        let Outline {
+            router,
+            paths,
+            operations,
+            media_sets,
+            schemas,
+        } = outline(&docs, &shown)?;
         if version == Version::V30 {
-            translate_reachable(&mut docs, schemas.keys().cloned().collect())?;
+            translate_reachable(&mut docs, schemas.iter().cloned().collect())?;
         }
+        let mut schemas = schemas.into_iter().map(|at| (at, None)).collect();
         compile(&docs, &mut schemas)?;
         // Every base path a request may start with: the description's, the path items' and
         // the operations' own, longest first.
         let mut bases: Vec<String> = root_bases.clone();
-        for (_, _, _, own) in &shapes {
-            bases.extend(own.iter().flatten().cloned());
+        for operation in &operations {
+            bases.extend(operation.bases.iter().flatten().cloned());
         }
         let bases = by_length(bases);
         let root_bases = by_length(root_bases);
-        let operations = shapes
+        // Each distinct response's media types are built once and shared by the operations
+        // that `$ref` it.
+        let media_sets: Vec<Arc<[MediaSchema]>> = media_sets
             .into_iter()
-            .map(|(method, template, responses, own)| Operation {
-                method,
-                template,
-                bases: own.map(by_length),
-                responses: responses
+            .map(|media| {
+                media
+                    .into_iter()
+                    .map(|(m, at)| (m, at.and_then(|at| schemas.get(&at).cloned().flatten())))
+                    .collect()
+            })
+            .collect();
+        let operations = operations
+            .into_iter()
+            .map(|outline| Operation {
+                method: outline.method,
+                template: outline.template,
+                bases: outline.bases.map(by_length),
+                responses: outline
+                    .responses
                     .into_iter()
                     .map(|(key, media)| ResponseSpec {
                         key,
-                        media: media
-                            .into_iter()
-                            .map(|(m, at)| {
-                                (m, at.and_then(|at| schemas.get(&at).cloned().flatten()))
-                            })
-                            .collect(),
+                        media: media_sets
+                            .get(media)
+                            .cloned()
+                            .unwrap_or_else(|| Arc::new([])),
                     })
                     .collect(),
             })
@@ -429,46 +339,181 @@ enum Version {
 /// A response's media types (lower case), each with where its error schema is.
 type MediaTypes = Vec<(String, Option<Location>)>;
 
-/// A response's media types (lower case), each with the location of its schema when the
-/// response is an error and the media type JSON; the schemas are noted in `schemas` to be
-/// compiled.
-fn media_types_of(
-    docs: &mut Documents,
-    response: &Location,
-    is_error: bool,
-    schemas: &mut BTreeMap<Location, Option<Arc<DeclaredSchema>>>,
-) -> Result<MediaTypes> {
-    let content_at = Location {
-        doc: response.doc,
-        pointer: format!("{}/content", response.pointer),
+/// What the description's `paths` hold, read in one pass over the parsed files.
+struct Outline {
+    router: Router,
+    /// Per routed path: (method, operation index).
+    paths: Vec<Vec<(String, usize)>>,
+    operations: Vec<OperationOutline>,
+    /// Each distinct response's media types; operations name them by index.
+    media_sets: Vec<MediaTypes>,
+    /// Where every error schema is, to be translated and compiled.
+    schemas: std::collections::BTreeSet<Location>,
+}
+
+/// An operation before its schemas are compiled.
+struct OperationOutline {
+    method: String,
+    template: String,
+    /// Each `responses` key with its index in `Outline::media_sets`.
+    responses: Vec<(StatusKey, usize)>,
+    bases: Option<Vec<String>>,
+}
+
+/// Routes every path template and reads every operation's responses, walking the parsed
+/// values in hand: a description of thousands of operations is read without looking each
+/// one up again from the root, and a response `$ref`ed from many operations (the usual
+/// shared `Error`) is read once.
+fn outline(docs: &Documents, shown: &str) -> Result<Outline> {
+    let mut outline = Outline {
+        router: Router::default(),
+        paths: Vec::new(),
+        operations: Vec::new(),
+        // The first set is the empty one, shared by the responses without content.
+        media_sets: vec![Vec::new()],
+        schemas: std::collections::BTreeSet::new(),
     };
-    let media_types: Vec<String> = match docs.get(&content_at) {
-        Some(Value::Object(map)) => map.keys().cloned().collect(),
-        _ => Vec::new(),
+    let templates = match docs.docs.first().and_then(|d| d.value.get("paths")) {
+        Some(Value::Object(map)) => map,
+        Some(_) => bail!("{shown}#/paths: expected a mapping of path templates"),
+        None => return Ok(outline),
     };
-    let mut media = Vec::new();
-    for media_type in media_types {
-        let schema_at = Location {
-            doc: content_at.doc,
-            pointer: format!(
-                "{}/{}/schema",
-                content_at.pointer,
-                crate::rules::pointer_token(&media_type)
-            ),
+    // By the file a response's `$ref` is written in, the reference, and whether the
+    // response is an error.
+    let mut by_reference: HashMap<(usize, &str, bool), usize> = HashMap::new();
+    for (template, item) in templates {
+        if template.starts_with("x-") {
+            continue;
+        }
+        let at = Location {
+            doc: 0,
+            pointer: format!("/paths/{}", crate::rules::pointer_token(template)),
         };
-        let schema = if is_error
-            && crate::response::is_json_media_type(&media_type)
-            && docs.get(&schema_at).is_some()
-        {
-            let target = docs.resolve(&schema_at)?;
-            schemas.entry(target.clone()).or_insert(None);
-            Some(target)
+        if !template.starts_with('/') {
+            bail!("{}: a path template must start with \"/\"", docs.show(&at));
+        }
+        outline
+            .router
+            .insert(template, outline.paths.len())
+            .map_err(|e| anyhow!("{}: {}", docs.show(&at), e.0))?;
+        let (item_at, item) = if item.get("$ref").is_some() {
+            let found = docs.resolve(&at)?;
+            let value = docs
+                .get(&found)
+                .ok_or_else(|| anyhow!("{}: nothing is there", docs.show(&found)))?;
+            (found, value)
         } else {
-            None
+            (at, item)
         };
-        media.push((media_type.to_ascii_lowercase(), schema));
+        let item_bases = base_paths(item.get("servers"));
+        let mut methods = Vec::new();
+        for method in METHODS {
+            let Some(operation) = item.get(method) else {
+                continue;
+            };
+            let mut responses = Vec::new();
+            let listed = match operation.get("responses") {
+                Some(Value::Object(map)) => Some(map),
+                _ => None,
+            };
+            for (key, response) in listed.into_iter().flatten() {
+                if key.starts_with("x-") {
+                    continue;
+                }
+                // Pointers are written out only when a message or a schema needs one.
+                let key_at = || Location {
+                    doc: item_at.doc,
+                    pointer: format!(
+                        "{}/{method}/responses/{}",
+                        item_at.pointer,
+                        crate::rules::pointer_token(key)
+                    ),
+                };
+                let Some(status) = StatusKey::parse(key) else {
+                    bail!(
+                        "{}: {key:?} is not a response key; expected a status (\"404\"), a range (\"4XX\") or \"default\"",
+                        docs.show(&key_at())
+                    );
+                };
+                let is_error = match status {
+                    StatusKey::Exact(c) => c >= 400,
+                    StatusKey::Range(c) => c >= 4,
+                    StatusKey::Default => true,
+                };
+                let media = match response.get("$ref").and_then(Value::as_str) {
+                    Some(reference) => {
+                        match by_reference.get(&(item_at.doc, reference, is_error)) {
+                            Some(&index) => index,
+                            None => {
+                                let found = docs.resolve(&key_at())?;
+                                let value = docs.get(&found).ok_or_else(|| {
+                                    anyhow!("{}: nothing is there", docs.show(&found))
+                                })?;
+                                let index = outline.add_media(docs, &found, value, is_error)?;
+                                by_reference.insert((item_at.doc, reference, is_error), index);
+                                index
+                            }
+                        }
+                    }
+                    None => outline.add_media(docs, &key_at(), response, is_error)?,
+                };
+                responses.push((status, media));
+            }
+            methods.push((method.to_ascii_uppercase(), outline.operations.len()));
+            outline.operations.push(OperationOutline {
+                method: method.to_ascii_uppercase(),
+                template: template.clone(),
+                responses,
+                bases: base_paths(operation.get("servers")).or_else(|| item_bases.clone()),
+            });
+        }
+        outline.paths.push(methods);
     }
-    Ok(media)
+    Ok(outline)
+}
+
+impl Outline {
+    /// Notes a response's media types (lower case), each with the location of its schema
+    /// when the response is an error and the media type JSON, and returns their index. A
+    /// response without content shares the empty set.
+    fn add_media(
+        &mut self,
+        docs: &Documents,
+        response_at: &Location,
+        response: &Value,
+        is_error: bool,
+    ) -> Result<usize> {
+        let Some(Value::Object(content)) = response.get("content") else {
+            return Ok(0);
+        };
+        if content.is_empty() {
+            return Ok(0);
+        }
+        let mut media = Vec::new();
+        for (media_type, entry) in content {
+            let schema = if is_error
+                && crate::response::is_json_media_type(media_type)
+                && entry.get("schema").is_some()
+            {
+                let schema_at = Location {
+                    doc: response_at.doc,
+                    pointer: format!(
+                        "{}/content/{}/schema",
+                        response_at.pointer,
+                        crate::rules::pointer_token(media_type)
+                    ),
+                };
+                let target = docs.resolve(&schema_at)?;
+                self.schemas.insert(target.clone());
+                Some(target)
+            } else {
+                None
+            };
+            media.push((media_type.to_ascii_lowercase(), schema));
+        }
+        self.media_sets.push(media);
+        Ok(self.media_sets.len() - 1)
+    }
 }
 
 /// The path part of every URL of a `servers` list, variables at their defaults (OpenAPI 3.1
