@@ -34,7 +34,10 @@ pub fn of(request: Option<&RequestInfo>) -> Option<String> {
 pub fn path_of(url: &str) -> &str {
     // Byte searches: this runs for every response a description is matched against.
     let url = &url[..memchr::memchr2(b'?', b'#', url.as_bytes()).unwrap_or(url.len())];
-    let path = match memchr::memmem::find(url.as_bytes(), b"://") {
+    // One searcher for the process: building one is most of the cost of a short search.
+    static SCHEME_END: std::sync::LazyLock<memchr::memmem::Finder<'static>> =
+        std::sync::LazyLock::new(|| memchr::memmem::Finder::new(b"://"));
+    let path = match SCHEME_END.find(url.as_bytes()) {
         Some(scheme_end) => {
             let rest = &url[scheme_end + 3..];
             &rest[memchr::memchr(b'/', rest.as_bytes()).unwrap_or(rest.len())..]

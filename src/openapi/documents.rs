@@ -58,9 +58,10 @@ impl Documents {
             let mut distinct = Vec::new();
             collect_distinct_refs(
                 &documents.docs[next].value,
-                &mut std::collections::HashSet::new(),
+                &mut foldhash::HashSet::default(),
                 &mut distinct,
             );
+            let distinct: Vec<String> = distinct.into_iter().map(str::to_string).collect();
             let anywhere = Location {
                 doc: next,
                 pointer: String::new(),
@@ -293,19 +294,17 @@ pub fn parse_text(text: &str) -> Result<Value, String> {
 
 /// Every distinct `$ref` string in a value, in the order first met. Recursive: both parsers
 /// stop nesting at 128 levels, so the depth is bounded.
-fn collect_distinct_refs(
-    value: &Value,
-    seen: &mut std::collections::HashSet<String>,
-    out: &mut Vec<String>,
+fn collect_distinct_refs<'v>(
+    value: &'v Value,
+    seen: &mut foldhash::HashSet<&'v str>,
+    out: &mut Vec<&'v str>,
 ) {
     match value {
         Value::Object(map) => {
             for (key, v) in map {
                 match (key.as_str(), v) {
-                    ("$ref", Value::String(r)) if !seen.contains(r) => {
-                        seen.insert(r.clone());
-                        out.push(r.clone());
-                    }
+                    ("$ref", Value::String(r)) if seen.insert(r) => out.push(r),
+                    ("$ref", Value::String(_)) => {}
                     _ if v.is_object() || v.is_array() => collect_distinct_refs(v, seen, out),
                     _ => {}
                 }

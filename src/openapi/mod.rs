@@ -8,7 +8,7 @@
 //! which matches each response's request to an operation, and by the rules that look at
 //! that operation. It never reads captures and never prints.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::path::Path;
 use std::sync::Arc;
 
@@ -182,8 +182,9 @@ pub struct Description {
     /// Every server base path without a trailing slash (`""` for the root), longest first:
     /// the description's and those of path items and operations with servers of their own.
     bases: Vec<String>,
-    /// The description's own base paths, which operations without servers use.
-    root_bases: Vec<String>,
+    /// Whether operation `o` is served under base path `b`: `served[o * bases.len() + b]`.
+    /// Worked out once, as a request is matched against it for every response.
+    served: Vec<bool>,
 }
 
 impl Description {
@@ -260,6 +261,15 @@ impl Description {
                     })
                     .collect(),
             })
+            .collect::<Vec<Operation>>();
+        // An operation with servers of its own is served under their base paths only; the
+        // others under the description's (OpenAPI 3.1 §4.8.9, §4.8.10).
+        let served = operations
+            .iter()
+            .flat_map(|operation| {
+                let own = operation.bases.as_ref().unwrap_or(&root_bases);
+                bases.iter().map(|base| own.contains(base))
+            })
             .collect();
         // The parsed files are not needed once the schemas are compiled. Freeing their many
         // small values took a tenth of the load; another thread does it while checking starts
@@ -270,7 +280,7 @@ impl Description {
             paths,
             operations,
             bases,
-            root_bases,
+            served,
         })
     }
 
@@ -286,7 +296,7 @@ impl Description {
             return Match::NoRequest;
         };
         let path = crate::endpoint::path_of(url);
-        for base in &self.bases {
+        for (base_index, base) in self.bases.iter().enumerate() {
             let rest = if base.is_empty() {
                 path
             } else {
@@ -311,15 +321,16 @@ impl Description {
                     .then(|| pick("GET"))
                     .flatten()
             });
-            let operation = index.and_then(|i| self.operations.get(i));
             // An operation served under other base paths is not reached through this one.
-            if let Some(operation) = operation.filter(|op| {
-                op.bases
-                    .as_ref()
-                    .unwrap_or(&self.root_bases)
-                    .iter()
-                    .any(|b| b == base)
-            }) {
+            let operation = index
+                .filter(|i| {
+                    self.served
+                        .get(i * self.bases.len() + base_index)
+                        .copied()
+                        .unwrap_or(false)
+                })
+                .and_then(|i| self.operations.get(i));
+            if let Some(operation) = operation {
                 return Match::Operation(Matched {
                     operation,
                     base: base.as_str(),
@@ -380,7 +391,8 @@ fn outline(docs: &Documents, shown: &str) -> Result<Outline> {
     };
     // By the file a response's `$ref` is written in, the reference, and whether the
     // response is an error.
-    let mut by_reference: HashMap<(usize, &str, bool), usize> = HashMap::new();
+    let mut by_reference: foldhash::HashMap<(usize, &str, bool), usize> =
+        foldhash::HashMap::default();
     for (template, item) in templates {
         if template.starts_with("x-") {
             continue;

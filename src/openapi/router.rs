@@ -9,7 +9,10 @@
 //! servers route. Never reads files or prints.
 
 use std::borrow::Cow;
-use std::collections::HashMap;
+
+/// Segment → child. foldhash rather than the standard SipHash: a lookup runs for every
+/// segment of every response's path, and the keys are short.
+type Children = foldhash::HashMap<String, Node>;
 
 /// A path template that cannot be routed, e.g. `/orders/{id` (unbalanced braces).
 #[derive(Debug, PartialEq)]
@@ -17,7 +20,7 @@ pub struct BadTemplate(pub String);
 
 #[derive(Default)]
 struct Node {
-    literal: HashMap<String, Node>,
+    literal: Children,
     /// Segments with text around a parameter: (text before, text after), in insertion order.
     mixed: Vec<((String, String), Node)>,
     param: Option<Box<Node>>,
@@ -69,7 +72,7 @@ impl Router {
         // Most request paths are short and need no percent-decoding: their segments are
         // gathered on the stack, as this runs for every response.
         const SHORT: usize = 16;
-        if !path.contains('%') {
+        if memchr::memchr(b'%', path.as_bytes()).is_none() {
             let mut short = [const { Cow::Borrowed("") }; SHORT];
             let mut count = 0;
             for segment in segments(path) {
@@ -157,7 +160,7 @@ fn decode(segment: &str) -> String {
 }
 
 fn decode_cow(segment: &str) -> Cow<'_, str> {
-    if !segment.contains('%') {
+    if memchr::memchr(b'%', segment.as_bytes()).is_none() {
         return Cow::Borrowed(segment);
     }
     percent_encoding::percent_decode_str(segment).decode_utf8_lossy()
