@@ -69,50 +69,59 @@ impl Router {
 
     /// The target of the template that matches `path` (already without a base path).
     pub fn find(&self, path: &str) -> Option<usize> {
-        // Most request paths are short and need no percent-decoding: their segments are
-        // gathered on the stack, as this runs for every response.
-        const SHORT: usize = 16;
+        // Most request paths need no percent-decoding: they are walked in place, a segment
+        // at a time, as this runs for every response.
         if memchr::memchr(b'%', path.as_bytes()).is_none() {
-            let mut short = [const { Cow::Borrowed("") }; SHORT];
-            let mut count = 0;
-            for segment in segments(path) {
-                let Some(slot) = short.get_mut(count) else {
-                    count = SHORT + 1;
-                    break;
-                };
-                *slot = Cow::Borrowed(segment);
-                count += 1;
-            }
-            if count <= SHORT {
-                return find_in(&self.root, &short[..count]);
-            }
+            let path = path.strip_prefix('/').unwrap_or(path);
+            let path = path.strip_suffix('/').unwrap_or(path);
+            return find_plain(&self.root, (!path.is_empty()).then_some(path));
         }
         let decoded: Vec<Cow<'_, str>> = segments(path).map(decode_cow).collect();
         find_in(&self.root, &decoded)
     }
 }
 
+/// `find_in` for a path without escapes: `rest` holds the segments still to match, joined
+/// by `/` (`None` when none are left; `Some("")` is one empty segment, as in `a//b`).
+fn find_plain(node: &Node, rest: Option<&str>) -> Option<usize> {
+    let Some(rest) = rest else {
+        return node.target;
+    };
+    let (first, rest) = match memchr::memchr(b'/', rest.as_bytes()) {
+        Some(slash) => (&rest[..slash], Some(&rest[slash + 1..])),
+        None => (rest, None),
+    };
+    node.step(first, |child| find_plain(child, rest))
+}
+
 fn find_in(node: &Node, rest: &[Cow<'_, str>]) -> Option<usize> {
     let Some((first, rest)) = rest.split_first() else {
         return node.target;
     };
-    let first: &str = first;
-    if let Some(found) = node.literal.get(first).and_then(|n| find_in(n, rest)) {
-        return Some(found);
-    }
-    for ((before, after), child) in &node.mixed {
-        if first.len() > before.len() + after.len()
-            && first.starts_with(before.as_str())
-            && first.ends_with(after.as_str())
-            && let Some(found) = find_in(child, rest)
-        {
+    node.step(first, |child| find_in(child, rest))
+}
+
+impl Node {
+    /// Tries this node's children that accept `segment` — the literal, then the segments
+    /// mixing text and a parameter, then the parameter — until `next` finds a target under one.
+    fn step(&self, segment: &str, next: impl Fn(&Node) -> Option<usize>) -> Option<usize> {
+        if let Some(found) = self.literal.get(segment).and_then(&next) {
             return Some(found);
         }
+        for ((before, after), child) in &self.mixed {
+            if segment.len() > before.len() + after.len()
+                && segment.starts_with(before.as_str())
+                && segment.ends_with(after.as_str())
+                && let Some(found) = next(child)
+            {
+                return Some(found);
+            }
+        }
+        if !segment.is_empty() {
+            return self.param.as_deref().and_then(next);
+        }
+        None
     }
-    if !first.is_empty() {
-        return node.param.as_deref().and_then(|n| find_in(n, rest));
-    }
-    None
 }
 
 /// The segments of a path: split at `/`, without the leading empty one and a trailing
@@ -219,6 +228,20 @@ mod tests {
         assert_eq!(r.find("/v1/op_1"), Some(1));
         assert_eq!(r.find("/reports/7.json"), Some(2));
         assert_eq!(r.find("/reports/7.xml"), None);
+    }
+
+    proptest::proptest! {
+        /// Paths without escapes are walked in place; they must route exactly as their
+        /// split segments do, empty segments and trailing slashes included.
+        #[test]
+        fn walking_in_place_routes_as_the_split_segments(path in "[ab/x:]{0,12}") {
+            let r = router(&[
+                "/", "/a", "/a/b", "/a//b", "/a/{x}", "/{x}/b", "/a/b{x}", "/{x}:x", "/b/",
+                "/a/b/{x}/x",
+            ]);
+            let split: Vec<Cow<'_, str>> = segments(&path).map(Cow::Borrowed).collect();
+            proptest::prop_assert_eq!(r.find(&path), find_in(&r.root, &split));
+        }
     }
 
     #[test]
