@@ -169,7 +169,10 @@ impl Matched<'_> {
 
     /// `POST /v1/orders`: how messages and reports name the operation.
     pub fn name(&self) -> String {
-        format!("{} {}", self.operation.method, self.template())
+        format!(
+            "{} {}{}",
+            self.operation.method, self.base, self.operation.template
+        )
     }
 }
 

@@ -48,6 +48,8 @@ fn check(facts: &Facts<'_, '_>, _contract: &Contract, out: &mut Vec<Finding>) {
     if declared.validator.is_valid(body) {
         return;
     }
+    // Named once for all of this body's violations.
+    let breaks = format!("breaks {} of {}", declared.name, matched.name());
     for error in declared.validator.iter_errors(body) {
         let at = error.instance_path().as_str().to_string();
         let (anchor, what) = match error.kind() {
@@ -73,11 +75,7 @@ fn check(facts: &Facts<'_, '_>, _contract: &Contract, out: &mut Vec<Finding>) {
         out.push(
             Finding::new(
                 &SPEC_SCHEMA,
-                format!(
-                    "{what} (breaks {} of {})",
-                    declared.name,
-                    matched.name()
-                ),
+                format!("{what} ({breaks})"),
                 Anchor::Pointer(anchor.into()),
             )
             .keyword(error.kind().keyword().to_string())
