@@ -6,12 +6,20 @@
 //! network). Every reference in every file is checked when the description loads, so a
 //! missing file, a pointer to nothing or a chain of `$ref`s that never ends is a
 //! configuration error naming the file and the JSON Pointer (RFC 6901). Never prints.
+//!
+//! A JSON root may be read with its `paths` left as text (`RawPaths`): a description of
+//! thousands of operations is mostly path items, and holding them all as values made most of
+//! its load time (allocating, and touching fresh memory). Each is then parsed when its
+//! operations are read, its references followed then, and kept only if an error schema is
+//! written in it.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
+use std::ops::Range;
 use std::path::{Path, PathBuf};
 
 use anyhow::{Result, anyhow, bail};
 use serde_json::Value;
+use serde_json::value::RawValue;
 
 /// A chain of references longer than this is a cycle (real descriptions chain two or three).
 const MAX_CHAIN: usize = 64;
@@ -40,24 +48,64 @@ pub struct Documents {
     /// repeat the same few thousands of times.
     /// Keyed by document, then reference, so that a lookup needs no owned key.
     followed: HashMap<usize, HashMap<String, Location>>,
+    /// How many of `docs` have had their references followed.
+    checked: usize,
+    /// The root's path items still as text, when the root was read that way.
+    pub raw_paths: Option<RawPaths>,
+}
+
+/// The root file's `paths`, not yet parsed.
+pub struct RawPaths {
+    text: String,
+    items: PathItemPlaces,
+}
+
+/// Each path template with where its path item is in the text, in template order; of two
+/// equal templates the last, as a JSON object reads.
+type PathItemPlaces = Vec<(String, Range<usize>)>;
+
+impl RawPaths {
+    /// Each template with its path item's JSON text.
+    pub fn items(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.items.iter().map(|(template, range)| {
+            (
+                template.as_str(),
+                self.text.get(range.clone()).unwrap_or_default(),
+            )
+        })
+    }
 }
 
 impl Documents {
     /// Reads the root and every file its references name, checking every reference.
-    pub fn load(root: &Path) -> Result<Self> {
+    /// With `lazy_paths`, a JSON root's path items stay text (`raw_paths`), their references
+    /// not yet followed.
+    pub fn load(root: &Path, lazy_paths: bool) -> Result<Self> {
         let mut documents = Documents {
             docs: Vec::new(),
             followed: HashMap::new(),
+            checked: 0,
+            raw_paths: None,
         };
-        documents.read(root)?;
-        let mut next = 0;
-        while next < documents.docs.len() {
+        if lazy_paths {
+            documents.read_root_lazily(root)?;
+        } else {
+            documents.read(root)?;
+        }
+        documents.follow_pending()?;
+        Ok(documents)
+    }
+
+    /// Follows every reference of the documents read since the last call.
+    fn follow_pending(&mut self) -> Result<()> {
+        while self.checked < self.docs.len() {
+            let next = self.checked;
             // Descriptions repeat a few references thousands of times: each distinct one is
             // followed once. Only when one fails are they walked again with their places, so
             // that the message names where the first failing one is written.
             let mut distinct = Vec::new();
             collect_distinct_refs(
-                &documents.docs[next].value,
+                &self.docs[next].value,
                 &mut foldhash::HashSet::default(),
                 &mut distinct,
             );
@@ -68,21 +116,43 @@ impl Documents {
             };
             if distinct
                 .iter()
-                .any(|reference| documents.follow(&anywhere, reference).is_err())
+                .any(|reference| self.follow(&anywhere, reference).is_err())
             {
                 let mut refs = Vec::new();
-                collect_refs(&documents.docs[next].value, String::new(), &mut refs);
+                collect_refs(&self.docs[next].value, String::new(), &mut refs);
                 for (at, reference) in refs {
                     let from = Location {
                         doc: next,
                         pointer: at,
                     };
-                    documents.follow(&from, &reference)?;
+                    self.follow(&from, &reference)?;
                 }
             }
-            next += 1;
+            self.checked += 1;
         }
-        Ok(documents)
+        Ok(())
+    }
+
+    /// Follows every reference in a value that is not (yet) among the documents, written at
+    /// `at`: a root path item read from `raw_paths`.
+    pub fn follow_refs_in(&mut self, at: &Location, value: &Value) -> Result<()> {
+        let mut distinct = Vec::new();
+        collect_distinct_refs(value, &mut foldhash::HashSet::default(), &mut distinct);
+        for reference in distinct {
+            self.follow(at, reference)?;
+        }
+        self.follow_pending()
+    }
+
+    /// Adds a path item read from `raw_paths` to the root's `paths`, where pointers find it.
+    pub fn keep_path_item(&mut self, template: &str, item: Value) {
+        if let Some(Value::Object(root)) = self.docs.first_mut().map(|d| &mut d.value)
+            && let Value::Object(paths) = root
+                .entry("paths")
+                .or_insert_with(|| Value::Object(serde_json::Map::new()))
+        {
+            paths.insert(template.to_string(), item);
+        }
     }
 
     /// The value at a location, if there is one.
@@ -130,6 +200,23 @@ impl Documents {
             }
             let next = self.followed_target(&here, reference)?;
             seen.push(std::mem::replace(&mut here, next));
+        }
+    }
+
+    /// `resolve` for a value in hand written at `at` but not among the documents (a path
+    /// item read from `raw_paths`): its own `$ref`, if it has one, then the chain from there.
+    pub fn resolve_in_hand(&self, at: &Location, value: &Value) -> Result<Location> {
+        match value.get("$ref") {
+            Some(Value::String(reference)) => self
+                .followed_target(at, reference)
+                .and_then(|target| self.resolve(&target))
+                // Resolved again from where the value is, when it is among the documents,
+                // the way that names that place in the message.
+                .or_else(|e| match self.get(at) {
+                    Some(_) => self.resolve(at),
+                    None => Err(e),
+                }),
+            _ => Ok(at.clone()),
         }
     }
 
@@ -229,16 +316,96 @@ impl Documents {
         format!("{}/$ref", self.show(from))
     }
 
+    /// Reads the root file, a JSON object's `paths` kept as text (see `RawPaths`); any other
+    /// root, or one that does not parse this way, is read whole by `read`, whose messages
+    /// name what is wrong.
+    fn read_root_lazily(&mut self, path: &Path) -> Result<()> {
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| anyhow!("cannot read {}: {e}", path.display()))?;
+        let Some((value, items)) = split_paths(&text) else {
+            self.read(path)?;
+            return Ok(());
+        };
+        self.push(path, value);
+        self.raw_paths = Some(RawPaths { text, items });
+        Ok(())
+    }
+
     /// Reads one file (YAML or JSON, told apart by content) and returns its number.
     fn read(&mut self, path: &Path) -> Result<usize> {
         let value = read_value(path)?;
+        Ok(self.push(path, value))
+    }
+
+    fn push(&mut self, path: &Path, value: Value) -> usize {
         let absolute = crate::paths::absolute(path);
         self.docs.push(Document {
             path: path.to_path_buf(),
             uri: format!("file://{}", absolute.display()),
             value,
         });
-        Ok(self.docs.len() - 1)
+        self.docs.len() - 1
+    }
+}
+
+/// A JSON text whose top is an object with a `paths` object: the object without `paths`,
+/// and each path item's template and place in the text (in template order, the last of
+/// equal templates kept). `None` for anything else, JSON that does not parse included.
+fn split_paths(text: &str) -> Option<(Value, PathItemPlaces)> {
+    if !text.trim_start().starts_with('{') {
+        return None;
+    }
+    let members: Vec<(String, &RawValue)> = serde_json::from_str::<Members<'_>>(text).ok()?.0;
+    let mut root = serde_json::Map::new();
+    let mut paths = None;
+    for (key, raw) in members {
+        // As a JSON object reads, the last of equal keys counts.
+        if key == "paths" && raw.get().starts_with('{') {
+            root.remove("paths");
+            paths = Some(raw);
+        } else {
+            if key == "paths" {
+                paths = None;
+            }
+            root.insert(key, serde_json::from_str(raw.get()).ok()?);
+        }
+    }
+    let paths = paths?;
+    let items: BTreeMap<String, &RawValue> = serde_json::from_str(paths.get()).ok()?;
+    let start = text.as_ptr() as usize;
+    let items = items
+        .into_iter()
+        .map(|(template, raw)| {
+            let at = raw.get().as_ptr() as usize - start;
+            (template, at..at + raw.get().len())
+        })
+        .collect();
+    Some((Value::Object(root), items))
+}
+
+/// An object's members in document order, their values as text.
+struct Members<'a>(Vec<(String, &'a RawValue)>);
+
+impl<'de: 'a, 'a> serde::Deserialize<'de> for Members<'a> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Visit<'a>(std::marker::PhantomData<&'a ()>);
+        impl<'de: 'a, 'a> serde::de::Visitor<'de> for Visit<'a> {
+            type Value = Members<'a>;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Members<'a>, A::Error> {
+                let mut members = Vec::new();
+                while let Some(member) = map.next_entry::<String, &'de RawValue>()? {
+                    members.push(member);
+                }
+                Ok(Members(members))
+            }
+        }
+        deserializer.deserialize_map(Visit(std::marker::PhantomData))
     }
 }
 

@@ -192,8 +192,17 @@ pub struct Description {
 
 impl Description {
     /// Reads, checks and compiles a description.
+    ///
+    /// A JSON description is first read with its path items parsed one at a time (see
+    /// `documents`). Anything that way does not handle — a `$ref` into `paths`, or any
+    /// error — reads it again whole, so that what loads and what a message says never
+    /// depend on the shortcut.
     pub fn load(path: &Path) -> Result<Self> {
-        let mut docs = Documents::load(path)?;
+        Self::load_reading(path, true).or_else(|_| Self::load_reading(path, false))
+    }
+
+    fn load_reading(path: &Path, lazy_paths: bool) -> Result<Self> {
+        let mut docs = Documents::load(path, lazy_paths)?;
         let shown = path.display().to_string();
         let version = match docs.docs.first().map(|d| &d.value) {
             Some(Value::Object(root)) => match (root.get("openapi"), root.get("swagger")) {
@@ -221,20 +230,23 @@ impl Description {
             operations,
             media_sets,
             schemas,
-        } = outline(&docs, &shown)?;
+            ..
+        } = outline(&mut docs, &shown)?;
         if version == Version::V30 {
             translate_reachable(&mut docs, schemas.iter().cloned().collect())?;
         }
         let mut schemas = schemas.into_iter().map(|at| (at, None)).collect();
         compile(&docs, &mut schemas)?;
         // Every base path a request may start with: the description's, the path items' and
-        // the operations' own, longest first.
+        // the operations' own, longest first. Without servers the description's is the
+        // root, which operations without servers of their own are reached through even when
+        // others have some.
+        let root_bases = by_length(root_bases);
         let mut bases: Vec<String> = root_bases.clone();
         for operation in &operations {
             bases.extend(operation.bases.iter().flatten().cloned());
         }
         let bases = by_length(bases);
-        let root_bases = by_length(root_bases);
         // Each distinct response's media types are built once and shared by the operations
         // that `$ref` it.
         let media_sets: Vec<Arc<[MediaSchema]>> = media_sets
@@ -363,6 +375,10 @@ struct Outline {
     media_sets: Vec<MediaTypes>,
     /// Where every error schema is, to be translated and compiled.
     schemas: std::collections::BTreeSet<Location>,
+    /// Responses `$ref`ed from many operations (the usual shared `Error`) are read once: by
+    /// the file the reference is written in and whether the response is an error, then the
+    /// reference.
+    by_reference: foldhash::HashMap<(usize, bool), foldhash::HashMap<String, usize>>,
 }
 
 /// An operation before its schemas are compiled.
@@ -376,9 +392,12 @@ struct OperationOutline {
 
 /// Routes every path template and reads every operation's responses, walking the parsed
 /// values in hand: a description of thousands of operations is read without looking each
-/// one up again from the root, and a response `$ref`ed from many operations (the usual
-/// shared `Error`) is read once.
-fn outline(docs: &Documents, shown: &str) -> Result<Outline> {
+/// one up again from the root.
+///
+/// Path items still held as text (`Documents::raw_paths`) are parsed one at a time, their
+/// references followed, and dropped once read, unless an error schema is written in them:
+/// those join the root document, where the schema compiler finds them.
+fn outline(docs: &mut Documents, shown: &str) -> Result<Outline> {
     let mut outline = Outline {
         router: Router::default(),
         paths: Vec::new(),
@@ -386,40 +405,70 @@ fn outline(docs: &Documents, shown: &str) -> Result<Outline> {
         // The first set is the empty one, shared by the responses without content.
         media_sets: vec![Vec::new()],
         schemas: std::collections::BTreeSet::new(),
+        by_reference: foldhash::HashMap::default(),
     };
+    if let Some(raw) = docs.raw_paths.take() {
+        for (template, text) in raw.items() {
+            let at = path_item_at(template);
+            let item: Value = serde_json::from_str(text)
+                .map_err(|e| anyhow!("{}: not valid JSON: {e}", docs.show(&at)))?;
+            // Every reference is checked, in extensions too, as for the other documents.
+            docs.follow_refs_in(&at, &item)?;
+            if template.starts_with("x-") {
+                continue;
+            }
+            if outline.add_path_item(docs, template, &item)? {
+                docs.keep_path_item(template, item);
+            }
+        }
+        return Ok(outline);
+    }
+    let docs: &Documents = docs;
     let templates = match docs.docs.first().and_then(|d| d.value.get("paths")) {
         Some(Value::Object(map)) => map,
         Some(_) => bail!("{shown}#/paths: expected a mapping of path templates"),
         None => return Ok(outline),
     };
-    // By the file a response's `$ref` is written in, the reference, and whether the
-    // response is an error.
-    let mut by_reference: foldhash::HashMap<(usize, &str, bool), usize> =
-        foldhash::HashMap::default();
     for (template, item) in templates {
         if template.starts_with("x-") {
             continue;
         }
-        let at = Location {
-            doc: 0,
-            pointer: format!("/paths/{}", crate::rules::pointer_token(template)),
-        };
+        outline.add_path_item(docs, template, item)?;
+    }
+    Ok(outline)
+}
+
+/// Where the root's path item for a template is.
+fn path_item_at(template: &str) -> Location {
+    Location {
+        doc: 0,
+        pointer: format!("/paths/{}", crate::rules::pointer_token(template)),
+    }
+}
+
+impl Outline {
+    /// Routes one path template and reads its operations. True when an error schema is
+    /// written in the path item itself (not behind a `$ref`): the item must then stay among
+    /// the documents for the schema to be compiled.
+    fn add_path_item(&mut self, docs: &Documents, template: &str, item: &Value) -> Result<bool> {
+        let at = path_item_at(template);
         if !template.starts_with('/') {
             bail!("{}: a path template must start with \"/\"", docs.show(&at));
         }
-        outline
-            .router
-            .insert(template, outline.paths.len())
+        self.router
+            .insert(template, self.paths.len())
             .map_err(|e| anyhow!("{}: {}", docs.show(&at), e.0))?;
-        let (item_at, item) = if item.get("$ref").is_some() {
-            let found = docs.resolve(&at)?;
+        let in_hand = item.get("$ref").is_none();
+        let (item_at, item) = if in_hand {
+            (at, item)
+        } else {
+            let found = docs.resolve_in_hand(&at, item)?;
             let value = docs
                 .get(&found)
                 .ok_or_else(|| anyhow!("{}: nothing is there", docs.show(&found)))?;
             (found, value)
-        } else {
-            (at, item)
         };
+        let mut schema_in_item = false;
         let item_bases = base_paths(item.get("servers"));
         let mut methods = Vec::new();
         for method in METHODS {
@@ -457,77 +506,89 @@ fn outline(docs: &Documents, shown: &str) -> Result<Outline> {
                 };
                 let media = match response.get("$ref").and_then(Value::as_str) {
                     Some(reference) => {
-                        match by_reference.get(&(item_at.doc, reference, is_error)) {
-                            Some(&index) => index,
+                        let known = self
+                            .by_reference
+                            .get(&(item_at.doc, is_error))
+                            .and_then(|by| by.get(reference))
+                            .copied();
+                        match known {
+                            Some(index) => index,
                             None => {
-                                let found = docs.resolve(&key_at())?;
+                                let found = docs.resolve_in_hand(&key_at(), response)?;
                                 let value = docs.get(&found).ok_or_else(|| {
                                     anyhow!("{}: nothing is there", docs.show(&found))
                                 })?;
-                                let index = outline.add_media(docs, &found, value, is_error)?;
-                                by_reference.insert((item_at.doc, reference, is_error), index);
+                                let (index, _) = self.add_media(docs, &found, value, is_error)?;
+                                self.by_reference
+                                    .entry((item_at.doc, is_error))
+                                    .or_default()
+                                    .insert(reference.to_string(), index);
                                 index
                             }
                         }
                     }
-                    None => outline.add_media(docs, &key_at(), response, is_error)?,
+                    None => {
+                        let (index, written_here) =
+                            self.add_media(docs, &key_at(), response, is_error)?;
+                        schema_in_item |= written_here;
+                        index
+                    }
                 };
                 responses.push((status, media));
             }
-            methods.push((method.to_ascii_uppercase(), outline.operations.len()));
-            outline.operations.push(OperationOutline {
+            methods.push((method.to_ascii_uppercase(), self.operations.len()));
+            self.operations.push(OperationOutline {
                 method: method.to_ascii_uppercase(),
-                template: template.clone(),
+                template: template.to_string(),
                 responses,
                 bases: base_paths(operation.get("servers")).or_else(|| item_bases.clone()),
             });
         }
-        outline.paths.push(methods);
+        self.paths.push(methods);
+        Ok(in_hand && schema_in_item)
     }
-    Ok(outline)
-}
 
-impl Outline {
     /// Notes a response's media types (lower case), each with the location of its schema
     /// when the response is an error and the media type JSON, and returns their index. A
-    /// response without content shares the empty set.
+    /// response without content shares the empty set. The flag tells whether a schema is
+    /// written in the response itself rather than behind a `$ref`.
     fn add_media(
         &mut self,
         docs: &Documents,
         response_at: &Location,
         response: &Value,
         is_error: bool,
-    ) -> Result<usize> {
+    ) -> Result<(usize, bool)> {
         let Some(Value::Object(content)) = response.get("content") else {
-            return Ok(0);
+            return Ok((0, false));
         };
         if content.is_empty() {
-            return Ok(0);
+            return Ok((0, false));
         }
+        let mut written_here = false;
         let mut media = Vec::new();
         for (media_type, entry) in content {
-            let schema = if is_error
-                && crate::response::is_json_media_type(media_type)
-                && entry.get("schema").is_some()
-            {
-                let schema_at = Location {
-                    doc: response_at.doc,
-                    pointer: format!(
-                        "{}/content/{}/schema",
-                        response_at.pointer,
-                        crate::rules::pointer_token(media_type)
-                    ),
-                };
-                let target = docs.resolve(&schema_at)?;
-                self.schemas.insert(target.clone());
-                Some(target)
-            } else {
-                None
+            let schema = match entry.get("schema") {
+                Some(schema) if is_error && crate::response::is_json_media_type(media_type) => {
+                    let schema_at = Location {
+                        doc: response_at.doc,
+                        pointer: format!(
+                            "{}/content/{}/schema",
+                            response_at.pointer,
+                            crate::rules::pointer_token(media_type)
+                        ),
+                    };
+                    let target = docs.resolve_in_hand(&schema_at, schema)?;
+                    written_here |= target == schema_at;
+                    self.schemas.insert(target.clone());
+                    Some(target)
+                }
+                _ => None,
             };
             media.push((media_type.to_ascii_lowercase(), schema));
         }
         self.media_sets.push(media);
-        Ok(self.media_sets.len() - 1)
+        Ok((self.media_sets.len() - 1, written_here))
     }
 }
 
@@ -724,6 +785,140 @@ mod tests {
             Match::Operation(m) => Some(m.name()),
             _ => None,
         }
+    }
+
+    /// Everything a loaded description decides, one line per operation.
+    fn table(d: &Description) -> Vec<String> {
+        d.operations
+            .iter()
+            .map(|op| {
+                let responses: Vec<String> = op
+                    .responses
+                    .iter()
+                    .map(|r| {
+                        let media: Vec<String> = r
+                            .media
+                            .iter()
+                            .map(|(m, schema)| {
+                                format!("{m}={}", schema.as_ref().map_or("-", |s| &s.name))
+                            })
+                            .collect();
+                        format!("{:?}[{}]", r.key, media.join(","))
+                    })
+                    .collect();
+                format!(
+                    "{} {} {:?} {}",
+                    op.method,
+                    op.template,
+                    op.bases,
+                    responses.join(" ")
+                )
+            })
+            .collect()
+    }
+
+    /// A description's `table`, or the message it failed with.
+    type Loaded = Result<Vec<String>, String>;
+
+    /// Loads a JSON description as `load` does (its path items read one at a time, the
+    /// whole file read again if that fails) and whole only: both must load alike, or fail
+    /// with the same message. Also tells whether the first way needed no second reading.
+    fn both_ways(json: &str) -> (Loaded, Loaded, bool) {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("openapi.json");
+        std::fs::write(&path, json).unwrap();
+        let shown = |d: Result<Description>| d.map(|d| table(&d)).map_err(|e| format!("{e:#}"));
+        (
+            shown(Description::load(&path)),
+            shown(Description::load_reading(&path, false)),
+            Description::load_reading(&path, true).is_ok(),
+        )
+    }
+
+    #[test]
+    fn path_items_read_one_at_a_time_load_as_the_whole_file_does() {
+        let inline_nullable = r##"{"openapi": "3.0.3", "info": {"title": "t", "version": "1"},
+          "paths": {
+            "/a": {"get": {"responses": {"400": {"description": "x", "content": {"application/json":
+              {"schema": {"type": "object", "properties": {"p": {"type": "string", "nullable": true}},
+                          "required": ["p"]}}}}}}},
+            "/b/{id}": {"$ref": "#/components/pathItems/B"},
+            "/c": {"post": {"servers": [{"url": "/v2"}], "responses": {"4XX": {"$ref": "#/components/responses/E"}}}},
+            "x-skip": {"get": {"responses": {"400": {"$ref": "#/components/responses/E"}}}}},
+          "components": {
+            "pathItems": {"B": {"get": {"responses": {"500": {"$ref": "#/components/responses/E"}}}}},
+            "responses": {"E": {"description": "x", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/E"}}}}},
+            "schemas": {"E": {"type": "object", "required": ["code"]}}}}"##;
+        let (lazy, whole, alone) = both_ways(inline_nullable);
+        assert!(alone);
+        assert_eq!(lazy, whole);
+        assert_eq!(lazy.as_ref().map(Vec::len), Ok(3), "{lazy:?}");
+        // The inline schema was compiled from the item kept among the documents.
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("openapi.json");
+        std::fs::write(&path, inline_nullable).unwrap();
+        let d = Description::load_reading(&path, true).unwrap();
+        let Match::Operation(m) = d.match_request(Some("GET"), Some("/a")) else {
+            panic!("no operation");
+        };
+        let schema = m.operation.schema_for(400, None).unwrap();
+        assert!(schema.validator.is_valid(&serde_json::json!({"p": null})));
+        assert!(!schema.validator.is_valid(&serde_json::json!({"p": 1})));
+
+        for broken in [
+            // A reference into `paths`, a missing target inside an extension, a cycle, a
+            // bad template, duplicate templates (the last counts).
+            r##"{"openapi": "3.1.0", "paths": {"/a": {"get": {"responses": {"200": {"description": "x"}}}},
+                "/b": {"$ref": "#/paths/~1a"}}}"##,
+            r##"{"openapi": "3.1.0", "paths": {"x-a": {"$ref": "#/components/nothing"}}}"##,
+            r##"{"openapi": "3.1.0", "paths": {"/a": {"get": {"responses": {"400": {"$ref": "#/components/responses/A"}}}}},
+                "components": {"responses": {"A": {"$ref": "#/components/responses/B"}, "B": {"$ref": "#/components/responses/A"}}}}"##,
+            r##"{"openapi": "3.1.0", "paths": {"/a/{id": {}}}"##,
+            r##"{"openapi": "3.1.0", "paths": {"/a": {"get": {"responses": {"200": {"description": "x"}}}},
+                "/a": {"put": {"responses": {"201": {"description": "x"}}}}}}"##,
+            r##"{"openapi": "3.1.0", "paths": [], "paths": {"/a": {}}}"##,
+            r##"{"openapi": "3.1.0", "paths": {"/a": {}}, "paths": 7}"##,
+        ] {
+            let (lazy, whole, _) = both_ways(broken);
+            assert_eq!(lazy, whole, "{broken}");
+        }
+        // The description errlint's real-client captures are checked against, as JSON.
+        let text = std::fs::read_to_string(
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata/real/openapi.yaml"),
+        )
+        .unwrap();
+        let json = serde_json::to_string(&parse_text(&text).unwrap()).unwrap();
+        let (lazy, whole, alone) = both_ways(&json);
+        assert!(alone);
+        assert!(lazy.as_ref().is_ok_and(|t| t.len() > 3), "{lazy:?}");
+        assert_eq!(lazy, whole);
+    }
+
+    /// The real public descriptions of the shared corpus, those written as JSON.
+    #[test]
+    fn real_json_descriptions_load_alike_both_ways() {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus/openapi");
+        let Ok(entries) = std::fs::read_dir(&dir) else {
+            // As tests/support does: CI must have the corpus; a user's clone may not.
+            assert!(
+                std::env::var_os("ERRLINT_REQUIRE_TEST_INPUTS").is_none(),
+                "{} not found",
+                dir.display()
+            );
+            eprintln!("note: {} not found; skipped", dir.display());
+            return;
+        };
+        let mut compared = 0;
+        for entry in entries {
+            let path = entry.unwrap().path();
+            if path.extension().is_none_or(|e| e != "json") {
+                continue;
+            }
+            let (lazy, whole, _) = both_ways(&std::fs::read_to_string(&path).unwrap());
+            assert_eq!(lazy, whole, "{}", path.display());
+            compared += 1;
+        }
+        assert!(compared >= 3, "only {compared} JSON descriptions");
     }
 
     const SERVERS: &str = r#"
