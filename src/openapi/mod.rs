@@ -110,17 +110,25 @@ impl Operation {
     /// then the media type exactly, `type/*`, `*/*`; without a content type, the first JSON
     /// media type.
     pub fn schema_for(&self, code: u16, content_type: Option<&str>) -> Option<&DeclaredSchema> {
-        let response = self
-            .responses
-            .iter()
-            .filter(|r| r.key.covers(code))
-            .min_by_key(|r| r.key.rank())?;
+        // Most statuses have a key of their own: looked for first, then the range, then
+        // `default`, as this runs for every error response matched to an operation.
+        let response = (0..3).find_map(|rank| {
+            self.responses
+                .iter()
+                .find(|r| r.key.rank() == rank && r.key.covers(code))
+        })?;
         let media = match content_type {
             Some(content_type) => {
-                // Media types are stored lower case; compared without allocating, as this
-                // runs for every error response matched to an operation.
-                let essence = content_type.split(';').next().unwrap_or("").trim();
-                let family = essence.split('/').next().unwrap_or("");
+                // Media types are stored lower case; compared without allocating.
+                let essence = match content_type.bytes().position(|b| b == b';') {
+                    Some(end) => &content_type[..end],
+                    None => content_type,
+                }
+                .trim();
+                let family = match essence.bytes().position(|b| b == b'/') {
+                    Some(end) => &essence[..end],
+                    None => essence,
+                };
                 let is_family = |m: &str| {
                     m.strip_suffix("/*")
                         .is_some_and(|f| f.eq_ignore_ascii_case(family))

@@ -10,9 +10,57 @@
 
 use std::borrow::Cow;
 
-/// Segment → child. foldhash rather than the standard SipHash: a lookup runs for every
-/// segment of every response's path, and the keys are short.
-type Children = foldhash::HashMap<String, Node>;
+/// Literal segment → child. A lookup runs for every segment of every response's path: a
+/// few children are compared in turn, many are hashed (foldhash rather than the standard
+/// SipHash, as the keys are short).
+enum Children {
+    Few(Vec<(String, Node)>),
+    Many(foldhash::HashMap<String, Node>),
+}
+
+/// Up to this many children are compared in turn.
+const FEW: usize = 8;
+
+impl Default for Children {
+    fn default() -> Self {
+        Self::Few(Vec::new())
+    }
+}
+
+impl Children {
+    fn get(&self, segment: &str) -> Option<&Node> {
+        match self {
+            Self::Few(children) => children
+                .iter()
+                .find(|(text, _)| text == segment)
+                .map(|(_, node)| node),
+            Self::Many(children) => children.get(segment),
+        }
+    }
+
+    /// The child for `text`, added if there is none.
+    fn entry(&mut self, text: String) -> &mut Node {
+        if let Self::Few(children) = self
+            && children.len() >= FEW
+            && !children.iter().any(|(t, _)| *t == text)
+        {
+            *self = Self::Many(std::mem::take(children).into_iter().collect());
+        }
+        match self {
+            Self::Few(children) => {
+                let at = match children.iter().position(|(t, _)| *t == text) {
+                    Some(at) => at,
+                    None => {
+                        children.push((text, Node::default()));
+                        children.len() - 1
+                    }
+                };
+                &mut children[at].1
+            }
+            Self::Many(children) => children.entry(text).or_default(),
+        }
+    }
+}
 
 /// A path template that cannot be routed, e.g. `/orders/{id` (unbalanced braces).
 #[derive(Debug, PartialEq)]
@@ -48,7 +96,7 @@ impl Router {
         let mut node = &mut self.root;
         for segment in segments(template) {
             node = match parse_segment(segment)? {
-                Segment::Literal(text) => node.literal.entry(text).or_default(),
+                Segment::Literal(text) => node.literal.entry(text),
                 Segment::Param => node.param.get_or_insert_with(Box::default),
                 Segment::Mixed(before, after) => {
                     let key = (before, after);
@@ -242,6 +290,21 @@ mod tests {
             let split: Vec<Cow<'_, str>> = segments(&path).map(Cow::Borrowed).collect();
             proptest::prop_assert_eq!(r.find(&path), find_in(&r.root, &split));
         }
+    }
+
+    #[test]
+    fn many_literal_siblings_route_as_few_do() {
+        let mut templates: Vec<String> = (0..20).map(|i| format!("/v1/r{i}")).collect();
+        templates.push("/v1/{other}".into());
+        templates.push("/v1/r3/{id}".into());
+        let templates: Vec<&str> = templates.iter().map(String::as_str).collect();
+        let r = router(&templates);
+        for i in 0..20 {
+            assert_eq!(r.find(&format!("/v1/r{i}")), Some(i));
+        }
+        assert_eq!(r.find("/v1/r20"), Some(20));
+        assert_eq!(r.find("/v1/r3/7"), Some(21));
+        assert_eq!(r.find("/v1/r4/7"), None);
     }
 
     #[test]
