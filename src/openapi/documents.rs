@@ -372,14 +372,15 @@ fn split_paths(text: &str) -> Option<(Value, PathItemPlaces)> {
     }
     let paths = paths?;
     let items: BTreeMap<String, &RawValue> = serde_json::from_str(paths.get()).ok()?;
+    // Each item's text lies within `text`: its place is where it starts from there.
     let start = text.as_ptr() as usize;
     let items = items
         .into_iter()
         .map(|(template, raw)| {
-            let at = raw.get().as_ptr() as usize - start;
-            (template, at..at + raw.get().len())
+            let at = (raw.get().as_ptr() as usize).checked_sub(start)?;
+            Some((template, at..at + raw.get().len()))
         })
-        .collect();
+        .collect::<Option<_>>()?;
     Some((Value::Object(root), items))
 }
 
