@@ -13,7 +13,7 @@
 //! operations are read, its references followed then, and kept only if an error schema is
 //! written in it.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 
@@ -65,6 +65,16 @@ pub struct RawPaths {
 type PathItemPlaces = Vec<(String, Range<usize>)>;
 
 impl RawPaths {
+    /// Parses one path item's text. An item nested deeper than the whole reading would
+    /// accept where it stands is refused, so that the description is read whole.
+    pub fn parse_item(text: &str) -> Result<Value> {
+        let item: Value = serde_json::from_str(text).map_err(|e| anyhow!("not valid JSON: {e}"))?;
+        if depth(&item) > LAZY_DEPTH {
+            bail!("nested more than {LAZY_DEPTH} levels deep");
+        }
+        Ok(item)
+    }
+
     /// Each template with its path item's JSON text.
     pub fn items(&self) -> impl Iterator<Item = (&str, &str)> {
         self.items.iter().map(|(template, range)| {
@@ -176,8 +186,9 @@ impl Documents {
 
     /// Where the value at `at` really is: `$ref`s followed to a value that is not one.
     ///
-    /// Reads nothing: every reference was followed when the files loaded, so this only
-    /// consults what that found, and can run while the documents are borrowed.
+    /// Reads nothing: every reference was followed when the files loaded (those in path
+    /// items read from `raw_paths`, when the item was read), so this only consults what that
+    /// found, and can run while the documents are borrowed.
     pub fn resolve(&self, at: &Location) -> Result<Location> {
         let mut here = at.clone();
         // Chains are short: a list is cheaper than a set, and this runs for every response
@@ -228,7 +239,7 @@ impl Documents {
             .cloned()
             .ok_or_else(|| {
                 anyhow!(
-                    "{}: $ref {reference:?} was not followed when the description loaded",
+                    "{}: $ref {reference:?} was not followed before it was resolved",
                     self.ref_at(from)
                 )
             })
@@ -317,13 +328,14 @@ impl Documents {
     }
 
     /// Reads the root file, a JSON object's `paths` kept as text (see `RawPaths`); any other
-    /// root, or one that does not parse this way, is read whole by `read`, whose messages
-    /// name what is wrong.
+    /// root, or one that must be read whole (see `split_paths`), is read as `read` reads it,
+    /// with its messages.
     fn read_root_lazily(&mut self, path: &Path) -> Result<()> {
         let text = std::fs::read_to_string(path)
             .map_err(|e| anyhow!("cannot read {}: {e}", path.display()))?;
         let Some((value, items)) = split_paths(&text) else {
-            self.read(path)?;
+            let value = parse_text(&text).map_err(|e| anyhow!("{}: {e}", path.display()))?;
+            self.push(path, value);
             return Ok(());
         };
         self.push(path, value);
@@ -348,40 +360,66 @@ impl Documents {
     }
 }
 
+/// Nesting deeper than this in a part read on its own sends the description to the whole
+/// reading, which alone decides whether the file is too deep (its parser stops at 128
+/// levels counted from the top of the file, and a part starts below the top).
+const LAZY_DEPTH: usize = 100;
+
 /// A JSON text whose top is an object with a `paths` object: the object without `paths`,
-/// and each path item's template and place in the text (in template order, the last of
-/// equal templates kept). `None` for anything else, JSON that does not parse included.
+/// and each path item's template and place in the text, in the order a JSON object lists its
+/// keys. `None` when the text must be read whole instead: anything else, JSON that does not
+/// parse, and text this way would leave unparsed (`paths` or a template given twice) or
+/// parse below its real depth.
 fn split_paths(text: &str) -> Option<(Value, PathItemPlaces)> {
     if !text.trim_start().starts_with('{') {
         return None;
     }
-    let members: Vec<(String, &RawValue)> = serde_json::from_str::<Members<'_>>(text).ok()?.0;
+    let members = serde_json::from_str::<Members<'_>>(text).ok()?.0;
+    if members.iter().filter(|(key, _)| key == "paths").count() > 1 {
+        return None;
+    }
     let mut root = serde_json::Map::new();
     let mut paths = None;
     for (key, raw) in members {
-        // As a JSON object reads, the last of equal keys counts.
         if key == "paths" && raw.get().starts_with('{') {
-            root.remove("paths");
             paths = Some(raw);
-        } else {
-            if key == "paths" {
-                paths = None;
-            }
-            root.insert(key, serde_json::from_str(raw.get()).ok()?);
+            continue;
+        }
+        let value: Value = serde_json::from_str(raw.get()).ok()?;
+        if depth(&value) > LAZY_DEPTH {
+            return None;
+        }
+        root.insert(key, value);
+    }
+    let items = serde_json::from_str::<Members<'_>>(paths?.get()).ok()?.0;
+    // The templates in the order the whole reading's `paths` object would list them.
+    let mut order = serde_json::Map::new();
+    for (index, (template, _)) in items.iter().enumerate() {
+        if order.insert(template.clone(), Value::from(index)).is_some() {
+            return None;
         }
     }
-    let paths = paths?;
-    let items: BTreeMap<String, &RawValue> = serde_json::from_str(paths.get()).ok()?;
     // Each item's text lies within `text`: its place is where it starts from there.
     let start = text.as_ptr() as usize;
-    let items = items
-        .into_iter()
-        .map(|(template, raw)| {
+    let places = order
+        .iter()
+        .map(|(template, index)| {
+            let (_, raw) = items.get(usize::try_from(index.as_u64()?).ok()?)?;
             let at = (raw.get().as_ptr() as usize).checked_sub(start)?;
-            Some((template, at..at + raw.get().len()))
+            Some((template.clone(), at..at + raw.get().len()))
         })
         .collect::<Option<_>>()?;
-    Some((Value::Object(root), items))
+    Some((Value::Object(root), places))
+}
+
+/// How deeply a value nests arrays and objects (a scalar: 0). Recursive: a parsed value is
+/// at most 128 levels deep.
+fn depth(value: &Value) -> usize {
+    match value {
+        Value::Array(items) => 1 + items.iter().map(depth).max().unwrap_or(0),
+        Value::Object(map) => 1 + map.values().map(depth).max().unwrap_or(0),
+        _ => 0,
+    }
 }
 
 /// An object's members in document order, their values as text.
@@ -461,7 +499,8 @@ pub fn parse_text(text: &str) -> Result<Value, String> {
 }
 
 /// Every distinct `$ref` string in a value, in the order first met. Recursive: both parsers
-/// stop nesting at 128 levels, so the depth is bounded.
+/// stop nesting at 128 levels (and parts read on their own at `LAZY_DEPTH`), so the depth is
+/// bounded.
 fn collect_distinct_refs<'v>(
     value: &'v Value,
     seen: &mut foldhash::HashSet<&'v str>,
@@ -489,7 +528,8 @@ fn collect_distinct_refs<'v>(
 
 /// Every `$ref` string in a value, with the pointer of the object holding it. Pointers are
 /// built only for the objects that hold a `$ref`: a description has far more of the others.
-/// Recursive: both parsers stop nesting at 128 levels, so the depth is bounded.
+/// Recursive: both parsers stop nesting at 128 levels (and parts read on their own at
+/// `LAZY_DEPTH`), so the depth is bounded.
 fn collect_refs(value: &Value, at: String, out: &mut Vec<(String, String)>) {
     fn walk<'v>(value: &'v Value, path: &mut Vec<Token<'v>>, out: &mut Vec<(String, String)>) {
         match value {

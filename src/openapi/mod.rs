@@ -193,18 +193,22 @@ pub struct Description {
     /// Every server base path without a trailing slash (`""` for the root), longest first:
     /// the description's and those of path items and operations with servers of their own.
     bases: Vec<String>,
-    /// Whether operation `o` is served under base path `b`: `served[o * bases.len() + b]`.
-    /// Worked out once, as a request is matched against it for every response.
-    served: Vec<bool>,
+    /// Which of `bases` the description's own are (by index): operations without servers
+    /// of their own are served under those.
+    root_served: Vec<bool>,
+    /// Per operation, the indices in `bases` of its own servers' base paths, if it has any.
+    /// Worked out once, as a request is matched against them for every response.
+    own_bases: Vec<Option<Box<[usize]>>>,
 }
 
 impl Description {
     /// Reads, checks and compiles a description.
     ///
     /// A JSON description is first read with its path items parsed one at a time (see
-    /// `documents`). Anything that way does not handle — a `$ref` into `paths`, or any
-    /// error — reads it again whole, so that what loads and what a message says never
-    /// depend on the shortcut.
+    /// `documents`). What that way does not handle — a `$ref` to a path item it has not
+    /// kept, text it would leave unparsed or parse below its real depth, any error — reads
+    /// the file again whole, so that what loads and what a message says do not depend on
+    /// the shortcut.
     pub fn load(path: &Path) -> Result<Self> {
         Self::load_reading(path, true).or_else(|_| Self::load_reading(path, false))
     }
@@ -287,11 +291,20 @@ impl Description {
             .collect::<Vec<Operation>>();
         // An operation with servers of its own is served under their base paths only; the
         // others under the description's (OpenAPI 3.1 §4.8.9, §4.8.10).
-        let served = operations
+        let root_served = bases.iter().map(|base| root_bases.contains(base)).collect();
+        let base_index: foldhash::HashMap<&str, usize> = bases
             .iter()
-            .flat_map(|operation| {
-                let own = operation.bases.as_ref().unwrap_or(&root_bases);
-                bases.iter().map(|base| own.contains(base))
+            .enumerate()
+            .map(|(index, base)| (base.as_str(), index))
+            .collect();
+        let own_bases = operations
+            .iter()
+            .map(|operation| {
+                operation.bases.as_ref().map(|own| {
+                    own.iter()
+                        .filter_map(|base| base_index.get(base.as_str()).copied())
+                        .collect()
+                })
             })
             .collect();
         // The parsed files are not needed once the schemas are compiled. Freeing their many
@@ -303,7 +316,8 @@ impl Description {
             paths,
             operations,
             bases,
-            served,
+            root_served,
+            own_bases,
         })
     }
 
@@ -346,11 +360,9 @@ impl Description {
             });
             // An operation served under other base paths is not reached through this one.
             let operation = index
-                .filter(|i| {
-                    self.served
-                        .get(i * self.bases.len() + base_index)
-                        .copied()
-                        .unwrap_or(false)
+                .filter(|&i| match self.own_bases.get(i) {
+                    Some(Some(own)) => own.contains(&base_index),
+                    _ => self.root_served.get(base_index).copied().unwrap_or(false),
                 })
                 .and_then(|i| self.operations.get(i));
             if let Some(operation) = operation {
@@ -418,8 +430,8 @@ fn outline(docs: &mut Documents, shown: &str) -> Result<Outline> {
     if let Some(raw) = docs.raw_paths.take() {
         for (template, text) in raw.items() {
             let at = path_item_at(template);
-            let item: Value = serde_json::from_str(text)
-                .map_err(|e| anyhow!("{}: not valid JSON: {e}", docs.show(&at)))?;
+            let item = documents::RawPaths::parse_item(text)
+                .map_err(|e| anyhow!("{}: {e}", docs.show(&at)))?;
             // Every reference is checked, in extensions too, as for the other documents.
             docs.follow_refs_in(&at, &item)?;
             if template.starts_with("x-") {
@@ -889,6 +901,25 @@ mod tests {
         ] {
             let (lazy, whole, _) = both_ways(broken);
             assert_eq!(lazy, whole, "{broken}");
+        }
+        // Text the shortcut would leave unparsed, or parse below its real depth: refused as
+        // the whole reading refuses it.
+        let deep = |levels: usize| format!("{}{}", "[".repeat(levels), "]".repeat(levels));
+        for refused in [
+            r#"{"openapi": "3.1.0", "paths": {"/a": {"get": 1e999}, "/a": {}}}"#.to_string(),
+            r#"{"openapi": "3.1.0", "paths": {"/a": {"get": 1e999}}, "paths": {}}"#.to_string(),
+            format!(
+                r#"{{"openapi": "3.1.0", "paths": {{"x-a": {}}}}}"#,
+                deep(126)
+            ),
+            format!(
+                r#"{{"openapi": "3.1.0", "paths": {{}}, "components": {}}}"#,
+                deep(127)
+            ),
+        ] {
+            let (lazy, whole, _) = both_ways(&refused);
+            assert!(whole.is_err(), "{whole:?}");
+            assert_eq!(lazy, whole);
         }
         // The description errlint's real-client captures are checked against, as JSON.
         let text = std::fs::read_to_string(
