@@ -209,7 +209,7 @@ impl Sink for FileChecker<'_> {
                 line: response.start.line,
                 column: response.start.column,
                 status: response.status.code(),
-                request: request_info(response, template().as_deref()),
+                request: request_info(response, template()),
             });
         }
         let mut facts = facts_for(response, &self.contract.profile.marker);
@@ -231,9 +231,8 @@ impl Sink for FileChecker<'_> {
                 continue;
             }
             for finding in findings.drain(..) {
-                let request = request.get_or_insert_with(|| {
-                    request_info(response, template().as_deref()).map(Arc::new)
-                });
+                let request =
+                    request.get_or_insert_with(|| request_info(response, template()).map(Arc::new));
                 let diagnostic = self.diagnostic(finding, *severity, response, request);
                 self.diagnostics.push(Box::new(diagnostic));
             }
@@ -281,14 +280,14 @@ const SCHEMA_ONLY_RULES: [&str; 3] = ["invalid-json", "schema", "spec-schema"];
 
 /// What reports show of a response's request; `template` is its operation's path template
 /// when an OpenAPI description named one.
-fn request_info(response: &Response<'_>, template: Option<&str>) -> Option<RequestInfo> {
+fn request_info(response: &Response<'_>, template: Option<String>) -> Option<RequestInfo> {
     if response.method.is_none() && response.raw_url.is_none() {
         return None;
     }
     Some(RequestInfo {
         method: response.method.as_deref().map(str::to_string),
         url: response.raw_url.as_deref().map(redact_url),
-        template: template.map(str::to_string),
+        template,
     })
 }
 

@@ -177,7 +177,15 @@ impl Matched<'_> {
 
     /// `POST /v1/orders`: how messages and reports name the operation.
     pub fn name(&self) -> String {
-        format!(
+        self.to_string()
+    }
+}
+
+/// The operation's name (`POST /v1/orders`), written straight into a message.
+impl std::fmt::Display for Matched<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
             "{} {}{}",
             self.operation.method, self.base, self.operation.template
         )

@@ -1,6 +1,8 @@
 //! `spec-schema`: with an OpenAPI description, a 4xx/5xx JSON body that breaks the schema
 //! the request's operation declares for that status and media type.
 
+use std::fmt::Write as _;
+
 use jsonschema::error::ValidationErrorKind;
 
 use super::{Anchor, BodyState, Facts, Finding, Rule, RuleDocs, Severity, pointer_token};
@@ -49,35 +51,33 @@ fn check(facts: &Facts<'_, '_>, _contract: &Contract, out: &mut Vec<Finding>) {
         return;
     }
     // Named once for all of this body's violations.
-    let breaks = format!("breaks {} of {}", declared.name, matched.name());
+    let breaks = format!("breaks {} of {matched}", declared.name);
     for error in declared.validator.iter_errors(body) {
-        let at = error.instance_path().as_str().to_string();
-        let (anchor, what) = match error.kind() {
+        let at = error.instance_path().as_str();
+        // The message is written into one string: a body can break its schema many times.
+        let mut message = String::with_capacity(48 + breaks.len());
+        let anchor = match error.kind() {
             ValidationErrorKind::Required { property } => {
                 let name = property.as_str().unwrap_or_default();
-                (
-                    format!("{at}/{}", pointer_token(name)),
-                    format!(
-                        "missing required field {}",
-                        serde_json::to_string(name).unwrap_or_default()
-                    ),
-                )
+                let _ = write!(
+                    message,
+                    "missing required field {}",
+                    serde_json::to_string(name).unwrap_or_default()
+                );
+                format!("{at}/{}", pointer_token(name))
             }
             _ => {
-                let field = if at.is_empty() {
-                    "error body".to_string()
+                let _ = if at.is_empty() {
+                    write!(message, "error body: {error}")
                 } else {
-                    format!("{at:?}")
+                    write!(message, "{at:?}: {error}")
                 };
-                (at.clone(), format!("{field}: {error}"))
+                at.to_string()
             }
         };
+        let _ = write!(message, " ({breaks})");
         out.push(
-            Finding::new(
-                &SPEC_SCHEMA,
-                format!("{what} ({breaks})"),
-                Anchor::Pointer(anchor.into()),
-            )
+            Finding::new(&SPEC_SCHEMA, message, Anchor::Pointer(anchor.into()))
             .keyword(error.kind().keyword().to_string())
             .help("make the body match the schema in the OpenAPI description, or correct the description"),
         );

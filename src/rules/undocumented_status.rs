@@ -34,7 +34,7 @@ fn check(facts: &Facts<'_, '_>, contract: &Contract, out: &mut Vec<Finding>) {
             out.push(
                 Finding::new(
                     &UNDOCUMENTED_STATUS,
-                    format!("status {code} is not documented for {}", matched.name()),
+                    format!("status {code} is not documented for {matched}"),
                     Anchor::Response,
                 )
                 .help("answer with a status the operation documents, or add it to its responses in the OpenAPI description"),
