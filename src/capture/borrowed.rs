@@ -51,6 +51,11 @@ impl<'a> Members<'a> {
         self.get(name).is_some()
     }
 
+    /// Every member as written, in document order, a repeated name each time.
+    pub fn entries(&self) -> impl Iterator<Item = (&str, &'a RawValue)> + '_ {
+        self.0.iter().map(|(key, value)| (key.as_ref(), *value))
+    }
+
     /// Every member's raw value, in document order.
     pub fn values(&self) -> impl Iterator<Item = &'a RawValue> + '_ {
         self.0.iter().map(|(_, value)| *value)

@@ -21,6 +21,8 @@ use anyhow::{Result, anyhow, bail};
 use serde_json::Value;
 use serde_json::value::RawValue;
 
+use crate::capture::borrowed::Members;
+
 /// A chain of references longer than this is a cycle (real descriptions chain two or three).
 const MAX_CHAIN: usize = 64;
 
@@ -374,13 +376,13 @@ fn split_paths(text: &str) -> Option<(Value, PathItemPlaces)> {
     if !text.trim_start().starts_with('{') {
         return None;
     }
-    let members = serde_json::from_str::<Members<'_>>(text).ok()?.0;
-    if members.iter().filter(|(key, _)| key == "paths").count() > 1 {
+    let members = serde_json::from_str::<Members<'_>>(text).ok()?;
+    if members.entries().filter(|(key, _)| *key == "paths").count() > 1 {
         return None;
     }
     let mut root = serde_json::Map::new();
     let mut paths = None;
-    for (key, raw) in members {
+    for (key, raw) in members.entries() {
         if key == "paths" && raw.get().starts_with('{') {
             paths = Some(raw);
             continue;
@@ -389,13 +391,17 @@ fn split_paths(text: &str) -> Option<(Value, PathItemPlaces)> {
         if depth(&value) > LAZY_DEPTH {
             return None;
         }
-        root.insert(key, value);
+        root.insert(key.to_string(), value);
     }
-    let items = serde_json::from_str::<Members<'_>>(paths?.get()).ok()?.0;
+    let items = serde_json::from_str::<Members<'_>>(paths?.get()).ok()?;
+    let items: Vec<(&str, &RawValue)> = items.entries().collect();
     // The templates in the order the whole reading's `paths` object would list them.
     let mut order = serde_json::Map::new();
     for (index, (template, _)) in items.iter().enumerate() {
-        if order.insert(template.clone(), Value::from(index)).is_some() {
+        if order
+            .insert(template.to_string(), Value::from(index))
+            .is_some()
+        {
             return None;
         }
     }
@@ -419,32 +425,6 @@ fn depth(value: &Value) -> usize {
         Value::Array(items) => 1 + items.iter().map(depth).max().unwrap_or(0),
         Value::Object(map) => 1 + map.values().map(depth).max().unwrap_or(0),
         _ => 0,
-    }
-}
-
-/// An object's members in document order, their values as text.
-struct Members<'a>(Vec<(String, &'a RawValue)>);
-
-impl<'de: 'a, 'a> serde::Deserialize<'de> for Members<'a> {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct Visit<'a>(std::marker::PhantomData<&'a ()>);
-        impl<'de: 'a, 'a> serde::de::Visitor<'de> for Visit<'a> {
-            type Value = Members<'a>;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Members<'a>, A::Error> {
-                let mut members = Vec::new();
-                while let Some(member) = map.next_entry::<String, &'de RawValue>()? {
-                    members.push(member);
-                }
-                Ok(Members(members))
-            }
-        }
-        deserializer.deserialize_map(Visit(std::marker::PhantomData))
     }
 }
 
