@@ -24,6 +24,7 @@ use rayon::prelude::*;
 
 pub mod baseline;
 pub mod body_map;
+pub mod budget;
 pub mod capture;
 pub mod check;
 pub mod cli;

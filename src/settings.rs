@@ -246,7 +246,7 @@ impl Resolved {
                         .with_context(|| format!("{what} {pattern:?} is not a valid glob"))?,
                 );
             }
-            Some(builder.build()?)
+            Some(std::sync::Arc::new(builder.build()?))
         };
         let exclude = if self.exclude.0.is_empty() {
             None

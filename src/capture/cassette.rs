@@ -140,7 +140,12 @@ pub fn respond(item: &Item<'_>, parts: Parts<'_, '_>, sink: &mut dyn Sink) {
     // Compression that is really there (by its bytes) is undone; positions then stay at the
     // body field's start.
     let body = match body {
-        Some(body) => match undo_codings(&body.bytes, Some(&headers), item.options.max_decoded) {
+        Some(body) => match undo_codings(
+            &body.bytes,
+            Some(&headers),
+            item.options.max_decoded,
+            &item.options.budget,
+        ) {
             Ok(Some(plain)) => Some(Body {
                 bytes: Cow::Owned(plain),
                 origin: BodyOrigin {
@@ -153,10 +158,7 @@ pub fn respond(item: &Item<'_>, parts: Parts<'_, '_>, sink: &mut dyn Sink) {
                 return sink.malformed(
                     item.position(body.origin.offset),
                     number,
-                    format!(
-                        "interaction {number}: the body decodes to more than {} MiB; not checked",
-                        too_large.limit >> 20
-                    ),
+                    format!("interaction {number}: {too_large}; not checked"),
                 );
             }
         },

@@ -615,7 +615,12 @@ pub(super) fn entry<S: Sink>(
                 stored = Cow::Owned(hex);
                 transformed = true;
             }
-            match undo_codings(&stored, Some(&headers), options.max_decoded) {
+            match undo_codings(
+                &stored,
+                Some(&headers),
+                options.max_decoded,
+                &options.budget,
+            ) {
                 Ok(Some(plain)) => {
                     decoded = plain;
                     stored = Cow::Borrowed(&decoded[..]);
@@ -626,10 +631,7 @@ pub(super) fn entry<S: Sink>(
                     return malformed(
                         sink,
                         literal_offset + 1,
-                        format!(
-                            "HAR entry {index}: the body decodes to more than {} MiB; not checked",
-                            too_large.limit >> 20
-                        ),
+                        format!("HAR entry {index}: {too_large}; not checked"),
                     );
                 }
             }

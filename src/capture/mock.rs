@@ -84,7 +84,12 @@ pub fn respond(item: &Item<'_>, mock: Mock<'_, '_>, what: &str, sink: &mut dyn S
     };
     // Compression that is really there (by its bytes) is undone; positions then stay at the
     // body field's start.
-    let body = match undo_codings(&body.bytes, Some(&mock.headers), item.options.max_decoded) {
+    let body = match undo_codings(
+        &body.bytes,
+        Some(&mock.headers),
+        item.options.max_decoded,
+        &item.options.budget,
+    ) {
         Ok(Some(plain)) => Body {
             bytes: Cow::Owned(plain),
             origin: BodyOrigin {
@@ -102,10 +107,7 @@ pub fn respond(item: &Item<'_>, mock: Mock<'_, '_>, what: &str, sink: &mut dyn S
             return sink.malformed(
                 item.index.position(body.origin.offset),
                 number,
-                format!(
-                    "{what}: the body decodes to more than {} MiB; not checked",
-                    too_large.limit >> 20
-                ),
+                format!("{what}: {too_large}; not checked"),
             );
         }
     };

@@ -9,9 +9,11 @@
 use std::borrow::Cow;
 use std::io::{self, Read};
 use std::path::Path;
+use std::sync::Arc;
 
 use globset::GlobSet;
 
+use crate::budget::Budget;
 use crate::position::{LineIndex, TextPos};
 use crate::response::{Response, redact_url};
 
@@ -71,9 +73,12 @@ pub trait SplitSink: Sink + Send + Sized {
 #[derive(Clone, Debug)]
 pub struct LoadOptions {
     /// `--url` globs: when set, HAR entries are checked exactly when their URL matches.
-    pub url_filter: Option<GlobSet>,
-    /// Largest body after decompression.
+    pub url_filter: Option<Arc<GlobSet>>,
+    /// Largest body after decompression, and the size of each file's expansion budget.
     pub max_decoded: usize,
+    /// What the file being loaded may still make beyond its own bytes (`crate::budget`):
+    /// `load` gives every file a fresh one of `max_decoded` bytes.
+    pub budget: Budget,
     /// True when the file was named, not found by a walk: a JSON file of no known structure
     /// is then a bare body (`unknown-status` without a status in its name), not skipped.
     pub explicit: bool,
@@ -84,12 +89,21 @@ impl Default for LoadOptions {
         Self {
             url_filter: None,
             max_decoded: decode::DEFAULT_MAX_DECODED,
+            budget: Budget::new(decode::DEFAULT_MAX_DECODED),
             explicit: true,
         }
     }
 }
 
 impl LoadOptions {
+    /// The same options with a fresh expansion budget, for the next file.
+    pub fn for_file(&self) -> Self {
+        Self {
+            budget: Budget::new(self.max_decoded),
+            ..self.clone()
+        }
+    }
+
     /// Whether `--url` lets a response to this request URL be checked (every response is,
     /// without `--url`). Globs match the URL without its query, as reports show it.
     pub fn url_selects(&self, url: Option<&str>) -> bool {
@@ -265,12 +279,18 @@ pub fn load<S: SplitSink>(
     options: &LoadOptions,
     sink: &mut S,
 ) -> io::Result<Outcome> {
+    // Everything this file makes beyond its bytes draws on one budget (docs/security.md).
+    let options = &options.for_file();
     let (compression, name) = compression_of(file_name);
     match compression {
         Compression::None => load_plain(reader, &name, path, options, sink, usize::MAX),
         // A failure to decompress is a finding about the file, not an I/O error.
         Compression::Gzip => load_plain(
-            flate2::read::MultiGzDecoder::new(reader),
+            Inflated::new(
+                flate2::read::MultiGzDecoder::new(Counted::new(reader)),
+                |d| d.get_ref().bytes,
+                &options.budget,
+            ),
             &name,
             path,
             options,
@@ -279,7 +299,11 @@ pub fn load<S: SplitSink>(
         )
         .or_else(|e| inflate_error(e, sink)),
         Compression::Zlib => load_plain(
-            flate2::read::ZlibDecoder::new(reader),
+            Inflated::new(
+                flate2::read::ZlibDecoder::new(Counted::new(reader)),
+                |d| d.get_ref().bytes,
+                &options.budget,
+            ),
             &name,
             path,
             options,
@@ -287,6 +311,71 @@ pub fn load<S: SplitSink>(
             MAX_INFLATED,
         )
         .or_else(|e| inflate_error(e, sink)),
+    }
+}
+
+/// How many times its own size a compressed input may expand to before the expansion draws
+/// on the file's budget: real captures compress 5 to 20 times, a bomb a thousand times.
+/// A `.har.gz` of many gigabytes streams as its HAR would; one that is mostly a run of
+/// one byte stops at the budget instead of taking time that no capture of its size takes.
+const FREE_INFLATION: u64 = 64;
+
+/// A reader that counts the bytes read through it: a decoder's compressed input.
+struct Counted<R> {
+    inner: R,
+    bytes: u64,
+}
+
+impl<R> Counted<R> {
+    fn new(inner: R) -> Self {
+        Self { inner, bytes: 0 }
+    }
+}
+
+impl<R: Read> Read for Counted<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.bytes += n as u64;
+        Ok(n)
+    }
+}
+
+/// A compressed input's decompressed bytes, with what they add beyond `FREE_INFLATION`
+/// times the compressed bytes drawn from the file's budget as they are read.
+struct Inflated<'b, D> {
+    decoder: D,
+    consumed: fn(&D) -> u64,
+    produced: u64,
+    drawn: u64,
+    budget: &'b Budget,
+}
+
+impl<'b, D> Inflated<'b, D> {
+    fn new(decoder: D, consumed: fn(&D) -> u64, budget: &'b Budget) -> Self {
+        Self {
+            decoder,
+            consumed,
+            produced: 0,
+            drawn: 0,
+            budget,
+        }
+    }
+}
+
+impl<D: Read> Read for Inflated<'_, D> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = self.decoder.read(buf)?;
+        self.produced += n as u64;
+        let free = (self.consumed)(&self.decoder).saturating_mul(FREE_INFLATION);
+        let excess = self.produced.saturating_sub(free);
+        if excess > self.drawn {
+            let more = usize::try_from(excess - self.drawn).unwrap_or(usize::MAX);
+            self.budget.draw(more).map_err(|spent| {
+                io::Error::other(format!("the file decompresses too far: {spent}"))
+            })?;
+            self.drawn = excess;
+        }
+        Ok(n)
     }
 }
 

@@ -100,7 +100,12 @@ pub fn responses(
         response.content_type = headers
             .get("content-type")
             .map(|v| Cow::Owned(v.to_string()));
-        let body = match undo_codings(raw_body, Some(&headers), options.max_decoded) {
+        let body = match undo_codings(
+            raw_body,
+            Some(&headers),
+            options.max_decoded,
+            &options.budget,
+        ) {
             Ok(Some(decoded)) => Some(Body {
                 bytes: Cow::Owned(decoded),
                 origin: BodyOrigin {
@@ -121,7 +126,7 @@ pub fn responses(
                 sink.malformed(
                     index.position(base + body_start),
                     response_index,
-                    format!("response {response_index}: the body decodes to more than {} MiB; not checked", too_large.limit >> 20),
+                    format!("response {response_index}: {too_large}; not checked"),
                 );
                 None
             }
