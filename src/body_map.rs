@@ -7,7 +7,7 @@
 //! indentation are undone here, lazily, so a body that has no finding costs nothing. It reads
 //! no file and never prints.
 
-use crate::locate::raw_offset_in_literal;
+use crate::locate::{Checkpoints, raw_offset_in_literal_from};
 use crate::position::{Locate, TextPos};
 
 /// Where the bytes of a body came from, so a finding inside the body can point into the file.
@@ -61,17 +61,30 @@ impl std::fmt::Debug for BodyOrigin<'_> {
 impl BodyOrigin<'_> {
     /// The file position of byte `offset` of the body `bytes` this origin describes.
     pub fn position(&self, bytes: &[u8], offset: usize) -> TextPos {
+        self.position_from(bytes, offset, &mut Checkpoints::default())
+    }
+
+    /// `position`, for one of many offsets in the same body: walks through the container
+    /// start from the nearest of `checkpoints`, and notes new ones.
+    pub fn position_from(
+        &self,
+        bytes: &[u8],
+        offset: usize,
+        checkpoints: &mut Checkpoints,
+    ) -> TextPos {
         self.file
-            .position(self.offset + self.raw_offset(bytes, offset))
+            .position(self.offset + self.raw_offset(bytes, offset, checkpoints))
     }
 
     /// How far into the container, from `self.offset`, body byte `offset` was written.
-    fn raw_offset(&self, bytes: &[u8], offset: usize) -> usize {
+    fn raw_offset(&self, bytes: &[u8], offset: usize, checkpoints: &mut Checkpoints) -> usize {
         match self.kind {
             OriginKind::Verbatim => offset,
-            OriginKind::JsonString(literal) => raw_offset_in_literal(literal, offset),
+            OriginKind::JsonString(literal) => {
+                raw_offset_in_literal_from(literal, offset, checkpoints)
+            }
             OriginKind::YamlScalar { source, style } => {
-                raw_offset_in_scalar(source, style, bytes, offset)
+                raw_offset_in_scalar_from(source, style, bytes, offset, checkpoints)
             }
             OriginKind::Decoded => 0,
         }
@@ -92,10 +105,21 @@ pub fn raw_offset_in_scalar(
     value: &[u8],
     offset: usize,
 ) -> usize {
-    let mut raw = 0;
-    let mut decoded = 0;
+    raw_offset_in_scalar_from(source, style, value, offset, &mut Checkpoints::default())
+}
+
+/// `raw_offset_in_scalar`, walking from and noting `checkpoints`.
+pub fn raw_offset_in_scalar_from(
+    source: &[u8],
+    style: ScalarStyle,
+    value: &[u8],
+    offset: usize,
+    checkpoints: &mut Checkpoints,
+) -> usize {
     let target = offset.min(value.len());
+    let (mut decoded, mut raw) = checkpoints.start_for(target);
     while decoded < target && raw < source.len() {
+        checkpoints.note(decoded, raw);
         let want = value[decoded];
         let have = source[raw];
         match style {

@@ -12,9 +12,7 @@ use crate::capture::{Sink, SplitSink};
 use crate::contract::Contract;
 use crate::diagnostic::{CheckedResponse, Diagnostic, RequestInfo, Summary};
 use crate::emit::Offer;
-use crate::excerpt::excerpt;
 use crate::facts::facts_for;
-use crate::locate::find_pointer;
 use crate::position::TextPos;
 use crate::response::{OriginKind, Response, redact_url};
 pub use crate::rule_set::RuleSet;
@@ -113,14 +111,15 @@ impl<'s> FileChecker<'s> {
         (self.diagnostics, self.summary, self.checked)
     }
 
-    fn diagnostic(
+    fn diagnostic<'b>(
         &self,
         finding: Finding,
         severity: Severity,
-        response: &Response<'_>,
+        response: &'b Response<'_>,
         request: &Option<Arc<RequestInfo>>,
+        locator: &mut BodyLocator<'b>,
     ) -> Diagnostic {
-        let located = locate(&finding.anchor, response, self.report.excerpts);
+        let located = locate(&finding.anchor, response, locator, self.report.excerpts);
         Diagnostic {
             rule: finding.rule.name,
             severity,
@@ -217,6 +216,7 @@ impl Sink for FileChecker<'_> {
         let mut findings = std::mem::take(&mut self.findings);
         // Shared by every finding on this response, and built only if there is one.
         let mut request = None;
+        let mut locator = BodyLocator::default();
         for (rule, severity) in &self.enabled {
             let Some(check) = rule.check else { continue };
             if only_no_content && rule.name != "body-on-no-content" {
@@ -233,7 +233,8 @@ impl Sink for FileChecker<'_> {
             for finding in findings.drain(..) {
                 let request =
                     request.get_or_insert_with(|| request_info(response, template()).map(Arc::new));
-                let diagnostic = self.diagnostic(finding, *severity, response, request);
+                let diagnostic =
+                    self.diagnostic(finding, *severity, response, request, &mut locator);
                 self.diagnostics.push(Box::new(diagnostic));
             }
         }
@@ -297,8 +298,24 @@ struct Located {
     excerpt: Option<crate::excerpt::Excerpt>,
 }
 
+/// What locating one finding in a body leaves for the next finding in the same body: the
+/// pointer index, the checkpoints through its container, the body's lines. Each is built on
+/// first use, so a body without findings costs nothing, and a body with thousands costs
+/// about one reading of it rather than one per finding (docs/security.md: linear time).
+#[derive(Default)]
+struct BodyLocator<'b> {
+    pointers: Option<crate::locate::PointerIndex<'b>>,
+    checkpoints: crate::locate::Checkpoints,
+    text: Option<crate::excerpt::BodyText<'b>>,
+}
+
 /// Resolves an anchor to a file position and, for body anchors, an excerpt.
-fn locate(anchor: &Anchor, response: &Response<'_>, with_excerpt: bool) -> Located {
+fn locate<'b>(
+    anchor: &Anchor,
+    response: &'b Response<'_>,
+    locator: &mut BodyLocator<'b>,
+    with_excerpt: bool,
+) -> Located {
     let at_response = Located {
         position: response.start,
         pointer: None,
@@ -321,19 +338,28 @@ fn locate(anchor: &Anchor, response: &Response<'_>, with_excerpt: bool) -> Locat
         }
         Anchor::BodyOffset(offset) => (*offset..*offset + 1, None),
         Anchor::Pointer(pointer) => {
-            let span = find_pointer(&body.bytes, pointer).map_or(0..0, |found| found.span);
+            let span = locator
+                .pointers
+                .get_or_insert_with(|| crate::locate::PointerIndex::new(&body.bytes))
+                .find(pointer)
+                .map_or(0..0, |found| found.span);
             (span, Some(pointer.clone()))
         }
     };
     let excerpt = with_excerpt.then(|| {
         let start_line = body.origin.position(&body.bytes, 0).line;
         let verbatim = matches!(body.origin.kind, OriginKind::Verbatim);
-        excerpt(&body.bytes, span.clone(), |n| {
-            verbatim.then(|| start_line.saturating_add(n as u32))
-        })
+        locator
+            .text
+            .get_or_insert_with(|| crate::excerpt::BodyText::new(&body.bytes))
+            .excerpt(span.clone(), |n| {
+                verbatim.then(|| start_line.saturating_add(n as u32))
+            })
     });
     Located {
-        position: body.origin.position(&body.bytes, span.start),
+        position: body
+            .origin
+            .position_from(&body.bytes, span.start, &mut locator.checkpoints),
         pointer,
         excerpt,
     }

@@ -31,95 +31,147 @@ pub fn excerpt(
     span: Range<usize>,
     line_number: impl Fn(usize) -> Option<u32>,
 ) -> Excerpt {
-    let text = String::from_utf8_lossy(body);
-    let to_text = |offset: usize| lossy_offset(body, offset);
-    let start = to_text(span.start);
-    let end = to_text(span.end.max(span.start)).max(start);
+    BodyText::new(body).excerpt(span, line_number)
+}
 
-    let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
-    let context_start = if line_start > 0 {
-        text[..line_start - 1].rfind('\n').map_or(0, |i| i + 1)
-    } else {
-        0
-    };
-    let mut lines_out: Vec<String> = Vec::new();
-    let mut out_span = 0..0;
-    let mut offset = 0usize;
+/// A body prepared once for many excerpts: its text and where its lines start. Each
+/// excerpt then costs the lines it shows (each cut to `MAX_LINE_CHARS`), not the body, so a
+/// body with thousands of findings is not read once per finding.
+pub struct BodyText<'b> {
+    bytes: &'b [u8],
+    text: std::borrow::Cow<'b, str>,
+    /// Offsets of the line breaks of `text`.
+    newlines: Vec<usize>,
+}
 
-    // One line of context before, when it is short; the span's line; a couple after.
-    let before = text[context_start..line_start].trim_end_matches(['\n', '\r']);
-    let span_line_end = text[start..].find('\n').map_or(text.len(), |i| start + i);
-    let span_line = text[line_start..span_line_end].trim_end_matches('\r');
-    let include_before = line_start > 0
-        && before.chars().count() <= MAX_LINE_CHARS
-        && span_line.chars().count() <= MAX_LINE_CHARS;
-    let first_shown = if include_before {
-        context_start
-    } else {
-        line_start
-    };
-    if include_before {
-        let line = escape_source_line(before).into_owned();
-        offset += line.len() + 1;
+impl<'b> BodyText<'b> {
+    pub fn new(bytes: &'b [u8]) -> Self {
+        let text = String::from_utf8_lossy(bytes);
+        let newlines = memchr::memchr_iter(b'\n', text.as_bytes()).collect();
+        Self {
+            bytes,
+            text,
+            newlines,
+        }
+    }
+
+    /// Where `offset` of the body lands in the text (see `lossy_offset`).
+    fn text_offset(&self, offset: usize) -> usize {
+        match &self.text {
+            std::borrow::Cow::Borrowed(text) => floor_char_boundary(text, offset),
+            std::borrow::Cow::Owned(_) => lossy_offset(self.bytes, offset),
+        }
+    }
+
+    /// The start of the line holding text offset `at`.
+    fn line_start(&self, at: usize) -> usize {
+        let before = self.newlines.partition_point(|&n| n < at);
+        before.checked_sub(1).map_or(0, |i| self.newlines[i] + 1)
+    }
+
+    /// The end (its line break, or the text's end) of the line holding text offset `at`.
+    fn line_end(&self, at: usize) -> usize {
+        let at = self.newlines.partition_point(|&n| n < at);
+        self.newlines.get(at).copied().unwrap_or(self.text.len())
+    }
+
+    /// The excerpt pointing at `span`, as `excerpt` builds it.
+    pub fn excerpt(
+        &self,
+        span: Range<usize>,
+        line_number: impl Fn(usize) -> Option<u32>,
+    ) -> Excerpt {
+        let text: &str = &self.text;
+        let start = self.text_offset(span.start);
+        let end = self.text_offset(span.end.max(span.start)).max(start);
+
+        let line_start = self.line_start(start);
+        let context_start = if line_start > 0 {
+            self.line_start(line_start - 1)
+        } else {
+            0
+        };
+        let mut lines_out: Vec<String> = Vec::new();
+        let mut offset = 0usize;
+
+        // One line of context before, when it is short; the span's line; a couple after.
+        let before = text[context_start..line_start].trim_end_matches(['\n', '\r']);
+        let span_line_end = self.line_end(start);
+        let span_line = text[line_start..span_line_end].trim_end_matches('\r');
+        let include_before = line_start > 0 && is_short(before) && is_short(span_line);
+        let first_shown = if include_before {
+            context_start
+        } else {
+            line_start
+        };
+        if include_before {
+            let line = escape_source_line(before).into_owned();
+            offset += line.len() + 1;
+            lines_out.push(line);
+        }
+
+        let (line, local_span) = cut_line(
+            span_line,
+            start - line_start,
+            end.min(line_start + span_line.len()) - line_start,
+        );
+        let mut out_span = offset + local_span.start..offset + local_span.end;
+        let span_line_index = lines_out.len();
         lines_out.push(line);
-    }
 
-    let (line, local_span) = cut_line(
-        span_line,
-        start - line_start,
-        end.min(line_start + span_line.len()) - line_start,
-    );
-    out_span = offset + local_span.start..offset + local_span.end;
-    let span_line_index = lines_out.len();
-    lines_out.push(line);
-
-    if span_line.chars().count() <= MAX_LINE_CHARS {
-        let rest = text.get(span_line_end + 1..).unwrap_or("");
-        for line in rest.split('\n').take(MAX_LINES_AFTER) {
-            let line = line.trim_end_matches('\r');
-            if span_line_end + 1 > text.len() || line.chars().count() > MAX_LINE_CHARS {
-                break;
+        if is_short(span_line) {
+            let mut next_start = span_line_end + 1;
+            for _ in 0..MAX_LINES_AFTER {
+                if next_start > text.len() {
+                    break;
+                }
+                let next_end = self.line_end(next_start);
+                let line = text[next_start..next_end].trim_end_matches('\r');
+                if !is_short(line) {
+                    break;
+                }
+                lines_out.push(escape_source_line(line).into_owned());
+                next_start = next_end + 1;
             }
-            lines_out.push(escape_source_line(line).into_owned());
+            // Drop trailing empty lines after the span's line: they add nothing.
+            while lines_out.len() > span_line_index + 1
+                && lines_out.last().is_some_and(|l| l.trim().is_empty())
+            {
+                lines_out.pop();
+            }
         }
-        // Drop trailing empty lines after the span's line: they add nothing.
-        while lines_out.len() > span_line_index + 1
-            && lines_out.last().is_some_and(|l| l.trim().is_empty())
-        {
-            lines_out.pop();
-        }
-    }
 
-    let full = text;
-    let text = lines_out.join("\n");
-    if out_span.start == out_span.end && !text.is_empty() {
-        // Point at one character rather than at nothing.
-        let next = text[out_span.start..]
-            .chars()
-            .next()
-            .map_or(0, char::len_utf8);
-        if next > 0 {
-            out_span.end = out_span.start + next;
-        } else if out_span.start > 0 {
-            let prev = text[..out_span.start]
+        let shown = lines_out.join("\n");
+        if out_span.start == out_span.end && !shown.is_empty() {
+            // Point at one character rather than at nothing.
+            let next = shown[out_span.start..]
                 .chars()
-                .next_back()
+                .next()
                 .map_or(0, char::len_utf8);
-            out_span.start -= prev;
+            if next > 0 {
+                out_span.end = out_span.start + next;
+            } else if out_span.start > 0 {
+                let prev = shown[..out_span.start]
+                    .chars()
+                    .next_back()
+                    .map_or(0, char::len_utf8);
+                out_span.start -= prev;
+            }
         }
-    }
-    Excerpt {
-        // Lossy decoding keeps every newline, so line counts in `text` are the body's.
-        first_line: line_number(
-            memchr::memchr_iter(b'\n', text_before(&full, first_shown)).count(),
-        ),
-        text,
-        span: out_span,
+        Excerpt {
+            // Lossy decoding keeps every newline, so line counts in the text are the body's.
+            first_line: line_number(self.newlines.partition_point(|&n| n < first_shown)),
+            text: shown,
+            span: out_span,
+        }
     }
 }
 
-fn text_before(text: &str, offset: usize) -> &[u8] {
-    &text.as_bytes()[..offset.min(text.len())]
+/// Whether a line is at most `MAX_LINE_CHARS` characters, without counting a long one whole.
+fn is_short(line: &str) -> bool {
+    // A character is at most four bytes: a line this long has too many.
+    line.len() <= MAX_LINE_CHARS
+        || (line.len() <= 4 * MAX_LINE_CHARS && line.chars().count() <= MAX_LINE_CHARS)
 }
 
 /// Escapes one line, cutting it around the span when it is long. Returns the shown line and
@@ -129,7 +181,7 @@ fn cut_line(line: &str, span_start: usize, span_end: usize) -> (String, Range<us
     let span_end = floor_char_boundary(line, span_end.max(span_start));
     let (mut from, mut to) = (0, line.len());
     let (mut lead, mut trail) = ("", "");
-    if line.chars().count() > MAX_LINE_CHARS {
+    if !is_short(line) {
         from = floor_char_boundary(line, span_start.saturating_sub(40));
         to = floor_char_boundary(line, (span_start + MAX_LINE_CHARS - 40).min(line.len()));
         if from > 0 {

@@ -5,6 +5,7 @@
 //! only rarely, so this module walks the body text again for the few pointers that are
 //! reported. It assumes the text already parsed as JSON and never panics if it did not.
 
+use std::collections::HashMap;
 use std::ops::Range;
 
 /// Where a JSON Pointer lands in a JSON text.
@@ -19,52 +20,152 @@ pub struct Located {
 
 /// Finds the span of `pointer` (RFC 6901) in the JSON `text`.
 pub fn find_pointer(text: &[u8], pointer: &str) -> Option<Located> {
-    let mut walker = Walker { text, pos: 0 };
-    walker.skip_ws_and_bom();
-    if pointer.is_empty() {
-        let start = walker.pos;
-        walker.skip_value()?;
-        return Some(Located {
-            span: start..walker.pos,
-            missing: false,
-        });
-    }
-    let tokens: Vec<String> = pointer
-        .strip_prefix('/')?
-        .split('/')
-        .map(|t| t.replace("~1", "/").replace("~0", "~"))
-        .collect();
-    for (i, token) in tokens.iter().enumerate() {
-        let container_start = walker.pos;
-        let found = match text.get(walker.pos) {
-            Some(b'{') => walker.enter_member(token)?,
-            Some(b'[') => match token.parse::<usize>() {
-                Ok(index) => walker.enter_index(index)?,
-                Err(_) => false,
-            },
-            _ => return None,
-        };
-        if !found {
-            if i + 1 == tokens.len() {
-                let mut w = Walker {
-                    text,
-                    pos: container_start,
-                };
-                w.skip_value()?;
-                return Some(Located {
-                    span: container_start..w.pos,
-                    missing: true,
-                });
-            }
-            return None;
+    PointerIndex::new(text).find(pointer)
+}
+
+/// Finds many pointers in one JSON text in linear time overall: the members and elements
+/// of each container are read once, only as far as a lookup needs, and remembered, so the
+/// thousandth finding in an `errors` array is found without reading the first 999 again.
+/// What it remembers is a few words per member or element read.
+pub struct PointerIndex<'t> {
+    text: &'t [u8],
+    /// Where the root value starts, after white space and a byte order mark.
+    root: usize,
+    /// What has been read of each container, by the offset of its `{` or `[`.
+    containers: HashMap<usize, Children>,
+}
+
+/// The members or elements of one container read so far.
+#[derive(Default)]
+struct Children {
+    /// Each member's first value, by decoded key.
+    members: HashMap<String, usize>,
+    /// Each element's start, in order.
+    elements: Vec<usize>,
+    /// Where reading goes on: after the opening bracket or the last comma read.
+    resume: Option<usize>,
+    /// The whole container has been read (or is broken past `resume`).
+    done: bool,
+}
+
+impl<'t> PointerIndex<'t> {
+    pub fn new(text: &'t [u8]) -> Self {
+        let mut walker = Walker { text, pos: 0 };
+        walker.skip_ws_and_bom();
+        Self {
+            text,
+            root: walker.pos,
+            containers: HashMap::new(),
         }
     }
-    let start = walker.pos;
-    walker.skip_value()?;
-    Some(Located {
-        span: start..walker.pos,
-        missing: false,
-    })
+
+    /// The span of `pointer`, as `find_pointer` gives it.
+    pub fn find(&mut self, pointer: &str) -> Option<Located> {
+        let mut at = self.root;
+        if !pointer.is_empty() {
+            let tokens: Vec<String> = pointer
+                .strip_prefix('/')?
+                .split('/')
+                .map(|t| t.replace("~1", "/").replace("~0", "~"))
+                .collect();
+            for (i, token) in tokens.iter().enumerate() {
+                match self.child(at, token)? {
+                    Some(child) => at = child,
+                    None if i + 1 == tokens.len() => {
+                        return Some(Located {
+                            span: at..self.value_end(at)?,
+                            missing: true,
+                        });
+                    }
+                    None => return None,
+                }
+            }
+        }
+        Some(Located {
+            span: at..self.value_end(at)?,
+            missing: false,
+        })
+    }
+
+    fn value_end(&self, start: usize) -> Option<usize> {
+        let mut walker = Walker {
+            text: self.text,
+            pos: start,
+        };
+        walker.skip_value()?;
+        Some(walker.pos)
+    }
+
+    /// The start of member or element `token` of the container at `at`: `Some(None)` when
+    /// it has none, `None` when the text there is not a container or is broken.
+    fn child(&mut self, at: usize, token: &str) -> Option<Option<usize>> {
+        let is_object = match self.text.get(at) {
+            Some(b'{') => true,
+            Some(b'[') => false,
+            _ => return None,
+        };
+        let index = if is_object {
+            None
+        } else {
+            match token.parse::<usize>() {
+                Ok(index) => Some(index),
+                Err(_) => return Some(None),
+            }
+        };
+        let text = self.text;
+        let children = self.containers.entry(at).or_default();
+        loop {
+            let known = match index {
+                None => children.members.get(token).copied(),
+                Some(index) => children.elements.get(index).copied(),
+            };
+            if known.is_some() {
+                return Some(known);
+            }
+            if children.done {
+                return Some(None);
+            }
+            let mut walker = Walker {
+                text,
+                pos: children.resume.unwrap_or(at + 1),
+            };
+            walker.skip_ws();
+            let close = if is_object { b'}' } else { b']' };
+            if children.resume.is_none() && walker.eat(close).is_some() {
+                children.done = true;
+                continue;
+            }
+            if is_object {
+                let key_start = walker.pos;
+                if walker.skip_string().is_none() {
+                    children.done = true;
+                    return None;
+                }
+                let key = decode_key(&text[key_start..walker.pos])?;
+                walker.eat(b':')?;
+                walker.skip_ws();
+                children.members.entry(key).or_insert(walker.pos);
+            } else {
+                children.elements.push(walker.pos);
+            }
+            let ends_here = walker.skip_value().is_none() || {
+                walker.skip_ws();
+                walker.eat(b',').is_none()
+            };
+            children.resume = Some(walker.pos);
+            children.done = ends_here;
+        }
+    }
+}
+
+/// A member name as written (quotes included), decoded; without escapes, as it is.
+fn decode_key(literal: &[u8]) -> Option<String> {
+    match literal {
+        [b'"', inner @ .., b'"'] if !inner.contains(&b'\\') => {
+            std::str::from_utf8(inner).ok().map(str::to_string)
+        }
+        _ => serde_json::from_slice(literal).ok(),
+    }
 }
 
 struct Walker<'t> {
@@ -89,53 +190,6 @@ impl Walker<'_> {
     fn eat(&mut self, byte: u8) -> Option<()> {
         self.skip_ws();
         (self.text.get(self.pos) == Some(&byte)).then(|| self.pos += 1)
-    }
-
-    /// Positions on the value of member `key` of the object here; false if it is absent.
-    fn enter_member(&mut self, key: &str) -> Option<bool> {
-        self.eat(b'{')?;
-        self.skip_ws();
-        if self.eat(b'}').is_some() {
-            return Some(false);
-        }
-        loop {
-            self.skip_ws();
-            let key_start = self.pos;
-            self.skip_string()?;
-            let this_key: String = serde_json::from_slice(&self.text[key_start..self.pos]).ok()?;
-            self.eat(b':')?;
-            self.skip_ws();
-            if this_key == key {
-                return Some(true);
-            }
-            self.skip_value()?;
-            self.skip_ws();
-            match self.text.get(self.pos) {
-                Some(b',') => self.pos += 1,
-                Some(b'}') => return Some(false),
-                _ => return None,
-            }
-        }
-    }
-
-    /// Positions on element `index` of the array here; false if it is absent.
-    fn enter_index(&mut self, index: usize) -> Option<bool> {
-        self.eat(b'[')?;
-        self.skip_ws();
-        if self.eat(b']').is_some() {
-            return Some(false);
-        }
-        for _ in 0..index {
-            self.skip_value()?;
-            self.skip_ws();
-            match self.text.get(self.pos) {
-                Some(b',') => self.pos += 1,
-                _ => return Some(false),
-            }
-            self.skip_ws();
-        }
-        self.skip_ws();
-        Some(true)
     }
 
     fn skip_string(&mut self) -> Option<()> {
@@ -195,9 +249,42 @@ impl Walker<'_> {
 /// The offset in a raw JSON string literal (the text between its quotes) at which the
 /// decoded byte `decoded_offset` begins.
 pub fn raw_offset_in_literal(literal: &[u8], decoded_offset: usize) -> usize {
-    let mut raw = 0;
-    let mut decoded = 0;
+    raw_offset_in_literal_from(literal, decoded_offset, &mut Checkpoints::default())
+}
+
+/// Pairs of (decoded, raw) offsets met while walking one container, a few kilobytes apart:
+/// a later walk to a further offset starts at the nearest one instead of the container's
+/// start, so many findings in one long string cost its length once, not once each.
+#[derive(Default)]
+pub struct Checkpoints(Vec<(usize, usize)>);
+
+/// Decoded bytes between checkpoints.
+const CHECKPOINT_BYTES: usize = 4096;
+
+impl Checkpoints {
+    /// Where to start walking to `decoded`: the nearest checkpoint at or before it.
+    pub fn start_for(&self, decoded: usize) -> (usize, usize) {
+        let at = self.0.partition_point(|&(d, _)| d <= decoded);
+        at.checked_sub(1).map_or((0, 0), |i| self.0[i])
+    }
+
+    /// Notes a state of a walk, if it is far enough past the last one noted.
+    pub fn note(&mut self, decoded: usize, raw: usize) {
+        if decoded >= self.0.last().map_or(0, |&(d, _)| d) + CHECKPOINT_BYTES {
+            self.0.push((decoded, raw));
+        }
+    }
+}
+
+/// `raw_offset_in_literal`, walking from and noting `checkpoints`.
+pub fn raw_offset_in_literal_from(
+    literal: &[u8],
+    decoded_offset: usize,
+    checkpoints: &mut Checkpoints,
+) -> usize {
+    let (mut decoded, mut raw) = checkpoints.start_for(decoded_offset);
     while raw < literal.len() && decoded < decoded_offset {
+        checkpoints.note(decoded, raw);
         if literal[raw] != b'\\' {
             raw += 1;
             decoded += 1;
@@ -308,5 +395,56 @@ mod tests {
                 serde_json::from_slice(&[b"\"", &literal[..raw], b"\""].concat()).unwrap();
             assert_eq!(re_decoded, decoded[..decoded_offset], "at {decoded_offset}");
         }
+    }
+    #[test]
+    fn one_index_answers_many_pointers_as_fresh_searches_do() {
+        let element = |i: usize| {
+            format!(
+                r#"{{"status": "{i}", "detail": "d\"{i}", "meta": {{"k{i}": [1, {{"x": null}}]}}}}"#
+            )
+        };
+        let items: Vec<String> = (0..300).map(element).collect();
+        let text = format!(
+            r#"{{"errors": [{}], "dup": 1, "dup": 2, "": {{}}, "a/b": []}}"#,
+            items.join(", ")
+        );
+        let mut pointers: Vec<String> = ["", "/dup", "/", "/a~1b/0", "/errors/300", "/errors/x"]
+            .map(String::from)
+            .to_vec();
+        for i in (0..300).rev().step_by(7) {
+            pointers.push(format!("/errors/{i}/status"));
+            pointers.push(format!("/errors/{i}/code"));
+            pointers.push(format!("/errors/{i}/meta/k{i}/1/x"));
+            pointers.push(format!("/errors/{i}/meta/k{i}/1/y"));
+        }
+        let mut index = PointerIndex::new(text.as_bytes());
+        for pointer in &pointers {
+            let fresh = PointerIndex::new(text.as_bytes()).find(pointer);
+            assert_eq!(index.find(pointer), fresh, "{pointer}");
+        }
+        assert_eq!(
+            text_at(&text, "/errors/299/detail"),
+            Some((r#""d\"299""#.into(), false))
+        );
+        // The first of a repeated member, as before.
+        assert_eq!(text_at(&text, "/dup"), Some(("1".into(), false)));
+    }
+
+    #[test]
+    fn checkpoints_give_the_offsets_a_walk_from_the_start_gives() {
+        let literal = br#"ab\"c\\d\u00e9\ud83d\ude00\n"#.repeat(2_000);
+        let mut checkpoints = Checkpoints::default();
+        let decoded_len = 2_000 * 12;
+        let mut offsets: Vec<usize> = (0..decoded_len).step_by(13).collect();
+        offsets.reverse();
+        offsets.extend((0..decoded_len).step_by(101));
+        for offset in offsets {
+            assert_eq!(
+                raw_offset_in_literal_from(&literal, offset, &mut checkpoints),
+                raw_offset_in_literal(&literal, offset),
+                "at {offset}"
+            );
+        }
+        assert!(checkpoints.0.len() > 4);
     }
 }

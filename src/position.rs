@@ -65,29 +65,75 @@ fn count_chars(bytes: &[u8]) -> u32 {
     u32::try_from(total).unwrap_or(u32::MAX)
 }
 
-/// Line starts of an in-memory text, for turning many offsets into positions cheaply.
+/// Checkpoints in an in-memory text, for turning many offsets into positions cheaply.
 ///
-/// Only every `LINES_PER_MARK`th line start is kept: a lookup walks at most that many lines,
-/// and the index of a big cassette costs a few hundred kilobytes, not eight bytes a line.
+/// A checkpoint is kept at every `LINES_PER_MARK`th line start, and wherever a stretch of
+/// text (a long line, a HAR written on one line) would otherwise go `MARK_BYTES` without one:
+/// a lookup walks at most that many bytes and lines, however the text is laid out, and the
+/// index of a big cassette costs a few hundred kilobytes, not eight bytes a line.
 pub struct LineIndex<'a> {
     text: &'a [u8],
     base: TextPos,
-    /// Offsets of lines 0, LINES_PER_MARK, 2 × LINES_PER_MARK, …
-    marks: Vec<usize>,
+    /// Checkpoints in offset order, the first at offset 0.
+    marks: Vec<Mark>,
+}
+
+/// A place in the text whose line and column are known.
+#[derive(Clone, Copy)]
+struct Mark {
+    offset: usize,
+    /// Lines before it, from the text's start.
+    line: usize,
+    /// Characters between its line's start and it.
+    chars: u32,
 }
 
 const LINES_PER_MARK: usize = 16;
+const MARK_BYTES: usize = 4096;
 
 impl<'a> LineIndex<'a> {
     /// Indexes `text`, whose first byte sits at `base` in the file.
     pub fn new(text: &'a [u8], base: TextPos) -> Self {
-        let mut marks = vec![0];
-        marks.extend(
-            memchr_iter(b'\n', text)
-                .skip(LINES_PER_MARK - 1)
-                .step_by(LINES_PER_MARK)
-                .map(|i| i + 1),
-        );
+        let mut marks = vec![Mark {
+            offset: 0,
+            line: 0,
+            chars: 0,
+        }];
+        let mut line = 0;
+        let mut line_start = 0;
+        // Checkpoints inside the line that starts at `line_start`, up to `end`.
+        let within_line = |marks: &mut Vec<Mark>, line: usize, line_start: usize, end: usize| {
+            while let Some(&last) = marks.last()
+                && end - last.offset > MARK_BYTES
+            {
+                let at = last.offset + MARK_BYTES;
+                let chars = if last.line == line {
+                    last.chars
+                        .saturating_add(count_chars(&text[last.offset..at]))
+                } else {
+                    count_chars(&text[line_start..at])
+                };
+                marks.push(Mark {
+                    offset: at,
+                    line,
+                    chars,
+                });
+            }
+        };
+        for newline in memchr_iter(b'\n', text) {
+            within_line(&mut marks, line, line_start, newline);
+            line += 1;
+            line_start = newline + 1;
+            let last = marks.last().map_or(0, |m| m.offset);
+            if line % LINES_PER_MARK == 0 || line_start - last > MARK_BYTES {
+                marks.push(Mark {
+                    offset: line_start,
+                    line,
+                    chars: 0,
+                });
+            }
+        }
+        within_line(&mut marks, line, line_start, text.len());
         Self { text, base, marks }
     }
 
@@ -105,23 +151,28 @@ impl<'a> LineIndex<'a> {
     /// The file position of byte `offset` of the text (clamped to its end).
     pub fn position(&self, offset: usize) -> TextPos {
         let offset = offset.min(self.text.len());
-        let mark = self.marks.partition_point(|&start| start <= offset).max(1) - 1;
-        let mut line_idx = mark * LINES_PER_MARK;
-        let mark_start = self.marks.get(mark).copied().unwrap_or(0).min(offset);
-        let mut line_start = mark_start;
-        for newline in memchr_iter(b'\n', &self.text[mark_start..offset]) {
-            line_idx += 1;
-            line_start = mark_start + newline + 1;
-        }
-        let chars = count_chars(&self.text[line_start..offset]);
-        let column = if line_idx == 0 {
+        let at = self.marks.partition_point(|m| m.offset <= offset).max(1) - 1;
+        let mark = self.marks.get(at).copied().unwrap_or(Mark {
+            offset: 0,
+            line: 0,
+            chars: 0,
+        });
+        let walked = &self.text[mark.offset..offset];
+        let (line, chars) = match memrchr(b'\n', walked) {
+            None => (mark.line, mark.chars.saturating_add(count_chars(walked))),
+            Some(last) => (
+                mark.line + memchr_iter(b'\n', walked).count(),
+                count_chars(&walked[last + 1..]),
+            ),
+        };
+        let column = if line == 0 {
             self.base.column.saturating_add(chars)
         } else {
             1u32.saturating_add(chars)
         };
         TextPos {
             offset: self.base.offset + offset as u64,
-            line: self.base.line.saturating_add(line_idx as u32),
+            line: self.base.line.saturating_add(line as u32),
             column,
         }
     }
@@ -139,16 +190,36 @@ impl Locate for LineIndex<'_> {
     }
 }
 
-/// A buffer that starts at a known position: positions are found by walking from its start,
-/// which suits small buffers such as one HAR entry.
+/// A buffer that starts at a known position, such as one HAR entry: positions are found by
+/// walking from its start while it is small, and through a `LineIndex` built on first use
+/// once it is not, so many findings in one big entry are not each a walk from its start.
 pub struct SliceLocator<'a> {
-    pub text: &'a [u8],
-    pub base: TextPos,
+    text: &'a [u8],
+    base: TextPos,
+    index: std::sync::OnceLock<LineIndex<'a>>,
+}
+
+/// Below this size a walk is cheaper than an index.
+const SMALL_SLICE: usize = 4 * MARK_BYTES;
+
+impl<'a> SliceLocator<'a> {
+    pub fn new(text: &'a [u8], base: TextPos) -> Self {
+        Self {
+            text,
+            base,
+            index: std::sync::OnceLock::new(),
+        }
+    }
 }
 
 impl Locate for SliceLocator<'_> {
     fn position(&self, offset: usize) -> TextPos {
-        self.base.advance(&self.text[..offset.min(self.text.len())])
+        if self.text.len() <= SMALL_SLICE {
+            return self.base.advance(&self.text[..offset.min(self.text.len())]);
+        }
+        self.index
+            .get_or_init(|| LineIndex::new(self.text, self.base))
+            .position(offset)
     }
 }
 
@@ -169,6 +240,31 @@ mod tests {
         assert_eq!((p.offset, p.line, p.column), (5, 2, 3));
         let p = TextPos::START.advance("é€x".as_bytes());
         assert_eq!((p.line, p.column), (1, 4));
+    }
+
+    #[test]
+    fn checkpoints_inside_long_lines_match_advance() {
+        // Lines far longer than a checkpoint's stretch, with multi-byte characters cut
+        // across checkpoints, short lines between them, and a long last line.
+        let long = "aé€😀".repeat(3_000);
+        let text = format!("{long}\n\nxy\n{long}{long}\n{}", "b\n".repeat(40)) + &long;
+        let text = text.as_bytes();
+        let base = TextPos::START.advance(b"key: ");
+        let index = LineIndex::new(text, base);
+        let slice = SliceLocator::new(text, base);
+        for off in (0..=text.len()).step_by(97).chain([text.len()]) {
+            let expected = base.advance(&text[..off]);
+            assert_eq!(index.position(off), expected, "offset {off}");
+            assert_eq!(slice.position(off), expected, "offset {off}");
+        }
+        // A lookup walks at most a stretch: a checkpoint every few kilobytes at least.
+        assert!(index.marks.len() >= text.len() / MARK_BYTES);
+        assert!(
+            index
+                .marks
+                .windows(2)
+                .all(|w| w[1].offset - w[0].offset <= MARK_BYTES + 1)
+        );
     }
 
     #[test]

@@ -371,7 +371,8 @@ fn real_public_descriptions_load() {
             assert!(result.is_err(), "{}", path.display());
             continue;
         }
-        let value = errlint::openapi::parse_text(&text).unwrap();
+        let value =
+            errlint::openapi::parse_text(&text, &errlint::budget::Budget::default()).unwrap();
         let description = result.unwrap_or_else(|e| panic!("{}: {e:#}", path.display()));
         let templates: Vec<String> = value["paths"]
             .as_object()

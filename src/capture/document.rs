@@ -126,7 +126,7 @@ impl Document<'_> {
         // The format chosen for each streamed list, by its first item.
         let mut chosen: Vec<(Option<String>, Option<usize>)> = Vec::new();
         let mut loaded = false;
-        let result = yaml::read(text, &lists, &mut |part| match part {
+        let result = yaml::read(text, &lists, &self.options.budget, &mut |part| match part {
             Part::Item {
                 list,
                 index: number,

@@ -465,13 +465,10 @@ pub(super) fn entry<S: Sink>(
     sink: &mut S,
     scratch: &mut String,
 ) {
-    let locator = SliceLocator {
-        text: bytes,
-        base: at,
-    };
+    let locator = SliceLocator::new(bytes, at);
     let malformed = |sink: &mut dyn Sink, offset: usize, message: String| {
         sink.malformed(
-            locator.base.advance(&bytes[..offset.min(bytes.len())]),
+            at.advance(&bytes[..offset.min(bytes.len())]),
             index,
             message,
         );

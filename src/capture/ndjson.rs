@@ -296,10 +296,7 @@ fn record<S: Sink>(
     scratch: &mut String,
 ) {
     // A line is short and holds no line break: positions are counted from its start.
-    let index = SliceLocator {
-        text: line,
-        base: at,
-    };
+    let index = SliceLocator::new(line, at);
     let lead = line.len() - line.trim_ascii_start().len();
     let ends = if cut {
         "; the input ends in the middle of this line"

@@ -12,10 +12,12 @@
 //! Never prints.
 
 use std::borrow::Cow;
+use std::collections::HashMap;
 
 use super::mock::{self, Mock, MockBody};
 use super::tree::Node;
 use super::{Doc, Format, Reads, Sink};
+use crate::budget::{Budget, Exhausted};
 use crate::position::TextPos;
 use crate::response::{Headers, Response, Status};
 
@@ -38,11 +40,26 @@ fn recognises(doc: &Doc<'_>) -> bool {
 }
 
 fn load(doc: &Doc<'_>, sink: &mut dyn Sink) {
-    let base = base_path(doc.root);
+    let budget = &doc.options.budget;
+    let base = match base_path(doc.root, budget) {
+        Ok(base) => base,
+        Err(spent) => {
+            let at = doc.root.get("servers").map_or(doc.root.start, |s| s.start);
+            sink.malformed(
+                doc.index.position(at),
+                0,
+                format!("the first server's URL is not read: {spent}"),
+            );
+            return;
+        }
+    };
     let Some(paths) = doc.root.get("paths").and_then(Node::members) else {
         return;
     };
     let mut number = 0;
+    // Examples reached through `$ref`s can be checked once per operation that names them:
+    // past the file's own size, what is checked is drawn from the expansion budget.
+    let mut unpaid = doc.source.len();
     for (template, item) in paths {
         if template.starts_with("x-") {
             continue;
@@ -93,6 +110,17 @@ fn load(doc: &Doc<'_>, sink: &mut dyn Sink) {
                                 continue;
                             }
                         };
+                        let size = value.copy_bytes();
+                        let owed = size.saturating_sub(unpaid);
+                        unpaid = unpaid.saturating_sub(size);
+                        if let Err(spent) = budget.draw(owed) {
+                            sink.malformed(
+                                doc.index.position(value.start),
+                                number,
+                                format!("examples are checked no further: {spent}"),
+                            );
+                            return;
+                        }
                         let item = mock::item(doc, value, number);
                         let mock = Mock {
                             status: Status::Code(status.0),
@@ -200,33 +228,42 @@ fn find<'n, 'a>(root: &'n Node<'a>, pointer: &str) -> Option<&'n Node<'a>> {
     Some(here)
 }
 
-/// The first server's URL path (variables at their defaults), without a trailing slash.
-fn base_path(root: &Node<'_>) -> String {
+/// The first server's URL path (variables at their defaults, substituted once as
+/// `openapi::server_url` does), without a trailing slash.
+fn base_path(root: &Node<'_>, budget: &Budget) -> Result<String, Exhausted> {
     let Some(server) = root
         .get("servers")
         .and_then(Node::items)
         .and_then(|s| s.first())
     else {
-        return String::new();
+        return Ok(String::new());
     };
-    let Some(mut url) = mock::text(server.get("url")) else {
-        return String::new();
+    let Some(url) = server.get("url").and_then(Node::as_text) else {
+        return Ok(String::new());
     };
-    for (name, variable) in server
+    let variables = server
         .get("variables")
         .and_then(Node::members)
-        .unwrap_or(&[])
-    {
-        let default = mock::text(variable.get("default")).unwrap_or_default();
-        url = url.replace(&format!("{{{name}}}"), &default);
+        .unwrap_or(&[]);
+    let defaults: Vec<(&str, Cow<'_, str>)> = variables
+        .iter()
+        .map(|(name, variable)| {
+            let default = variable.get("default").and_then(Node::as_text);
+            (name.as_ref(), default.unwrap_or_default())
+        })
+        .collect();
+    let mut by_name = HashMap::new();
+    for (name, default) in &defaults {
+        by_name.entry(*name).or_insert(default.as_ref());
     }
+    let url = crate::openapi::server_url(&url, &by_name, budget)?;
     let path = crate::endpoint::path_of(&url);
     let path = path.trim_end_matches('/');
-    if path.is_empty() || path.starts_with('/') {
+    Ok(if path.is_empty() || path.starts_with('/') {
         path.to_string()
     } else {
         format!("/{path}")
-    }
+    })
 }
 
 /// Marks every response as one whose status stands for any status (`default`).

@@ -51,7 +51,27 @@ pub enum Written {
     Binary,
 }
 
+/// What one value costs beyond its text when copied: the node itself and its place in a list.
+const NODE_BYTES: usize = std::mem::size_of::<Node<'static>>() + 16;
+
 impl<'a> Node<'a> {
+    /// What a copy of the node costs, in bytes, counting its text whether it is borrowed from
+    /// the file or owned: whoever reads the copy (a body, a JSON value) makes the text again.
+    /// This is what aliases and repeated references draw from the expansion budget.
+    pub fn copy_bytes(&self) -> usize {
+        NODE_BYTES
+            + match &self.value {
+                Value::Number(n) => n.len(),
+                Value::Text(text) => text.bytes.len(),
+                Value::Seq(items) => items.iter().map(Node::copy_bytes).sum::<usize>(),
+                Value::Map(members) => members
+                    .iter()
+                    .map(|(key, value)| key.len() + value.copy_bytes())
+                    .sum::<usize>(),
+                Value::Null | Value::Bool(_) => 0,
+            }
+    }
+
     /// The first member named `key` of a mapping.
     pub fn get(&self, key: &str) -> Option<&Node<'a>> {
         match &self.value {

@@ -361,23 +361,26 @@ impl Window<'_> {
             let complete = self.fill_to(block_end)?;
             // After the block: line ends, then the next record or the end of the input.
             // Writers differ in the line ends (warcio reads past extra ones), so only
-            // something else before the next record means the length lies.
+            // something else before the next record means the length lies. A run of line
+            // ends longer than a header is taken as the gap it is, unread: holding it whole
+            // to look past it would keep a whole file of whitespace in memory.
             let mut after = block_end;
+            let gap_too_long = |after: usize| after - block_end > MAX_HEADER;
             let fits = complete
                 && loop {
                     while self.data().get(after).is_some_and(u8::is_ascii_whitespace) {
                         after += 1;
                     }
-                    if after < self.data().len() || !self.more()? {
+                    if after < self.data().len() || gap_too_long(after) || !self.more()? {
                         break true;
                     }
                 }
-                && {
+                && (gap_too_long(after) || {
                     self.fill_to(after + MAGIC.len())?;
                     self.data()
                         .get(after..)
                         .is_none_or(|rest| rest.is_empty() || rest.starts_with(MAGIC))
-                };
+                });
             if !fits {
                 // Reading goes on at the next version line after this record's header.
                 self.consume(header_len);
@@ -573,5 +576,31 @@ mod tests {
         }
         assert_eq!(count, 50_001);
         assert!(text.len() > 2 * window.buf.capacity());
+    }
+
+    #[test]
+    fn runs_of_line_ends_between_records_are_not_held() {
+        let record =
+            "WARC/1.0\r\nWARC-Type: response\r\nContent-Length: 19\r\n\r\nHTTP/1.1 200 OK\r\n\r\n";
+        let gap = "\r\n".repeat(4 << 20);
+        let text = format!("{record}{gap}{record}{gap}");
+        let mut reader = text.as_bytes();
+        let mut window = Window {
+            reader: &mut reader,
+            buf: Vec::new(),
+            pos: 0,
+            eof: false,
+            at: TextPos::START,
+        };
+        let mut count = 0;
+        while let Next::Record(_) = window.next(2 << 20).unwrap() {
+            count += 1;
+            assert!(
+                window.buf.capacity() <= 4 * (MAX_HEADER + READ_CHUNK),
+                "the window grew to {}",
+                window.buf.capacity()
+            );
+        }
+        assert_eq!(count, 2);
     }
 }

@@ -4,8 +4,10 @@
 //! Events come from `saphyr-parser` (pure Rust, YAML 1.2, spans on every event); the tree is
 //! built here so that nothing is ever constructed from a tag: `!!binary` and Ruby's older
 //! `!binary` are base64 bytes, every other tag (`!ruby/object:…`, `!!python/object:…`) is
-//! ignored and its value read as plain data. Aliases are expanded with a budget (an alias
-//! bomb is an error, not an exhausted memory) and nesting stops at 128 levels, as for JSON.
+//! ignored and its value read as plain data. Every copy an alias or an anchor makes is drawn,
+//! in bytes, from the file's expansion budget (`crate::budget`), so an alias bomb is an error,
+//! not an exhausted memory, however its aliases are shaped; nesting stops at 128 levels, as
+//! for JSON.
 //! The items of the lists a caller names (`interactions`) are handed over one at a time and
 //! then dropped, so a big cassette is never whole in memory as a tree. Never prints.
 
@@ -17,11 +19,10 @@ use saphyr_parser::{Event, Parser, ScalarStyle as Style, Span, StrInput, Tag};
 
 use super::tree::{Node, Text, Value, Written};
 use crate::body_map::ScalarStyle;
+use crate::budget::Budget;
 
 /// Deepest nesting read, as for JSON bodies.
 pub const MAX_DEPTH: usize = 128;
-/// Most values that aliases may add to a document (an alias bomb adds billions).
-pub const MAX_ALIASED_VALUES: usize = 100_000;
 
 /// A document that cannot be read, at a byte offset of the text.
 #[derive(Debug)]
@@ -54,9 +55,11 @@ pub enum Taken {
 
 /// Reads the first document of `source`. Items of the root sequence (when `lists` holds "")
 /// or of the root members named in `lists` go to `visit` one at a time; then the root does.
+/// Copies made for aliases and anchors are drawn from `budget`.
 pub fn read<'a>(
     source: &'a str,
     lists: &[&str],
+    budget: &Budget,
     visit: &mut dyn FnMut(Part<'_, 'a>) -> Taken,
 ) -> Result<(), YamlError> {
     let mut reader = Reader {
@@ -65,7 +68,7 @@ pub fn read<'a>(
         ascii: source.is_ascii(),
         cursor: (0, 0),
         anchors: HashMap::new(),
-        aliased: 0,
+        budget,
     };
     // Stream and document start; an empty file is an empty document.
     loop {
@@ -90,18 +93,19 @@ pub fn read<'a>(
     }
 }
 
-struct Reader<'a> {
+struct Reader<'a, 'b> {
     source: &'a str,
     parser: Parser<'a, StrInput<'a>>,
     /// An ASCII text has as many bytes as characters: no conversion needed.
     ascii: bool,
     /// The last (character index, byte offset) converted, to convert the next one from there.
     cursor: (usize, usize),
+    /// Each anchored value, with the bytes a copy of it costs.
     anchors: HashMap<usize, (Node<'a>, usize)>,
-    aliased: usize,
+    budget: &'b Budget,
 }
 
-impl<'a> Reader<'a> {
+impl<'a> Reader<'a, '_> {
     fn next(&mut self) -> Result<(Event<'a>, Span), YamlError> {
         match self.parser.next_event() {
             Some(Ok(event)) => Ok(event),
@@ -283,22 +287,15 @@ impl<'a> Reader<'a> {
                 (node, anchor)
             }
             Event::Alias(id) => {
-                let Some((node, size)) = self.anchors.get(&id) else {
+                let Some((node, bytes)) = self.anchors.get(&id) else {
                     return Err(YamlError {
                         hostile: false,
                         offset: start,
                         message: "the file is not valid YAML: an alias names no anchor".into(),
                     });
                 };
-                self.aliased = self.aliased.saturating_add(*size);
-                if self.aliased > MAX_ALIASED_VALUES {
-                    return Err(YamlError {
-                        hostile: true,
-                        offset: start,
-                        message: format!(
-                            "aliases expand to more than {MAX_ALIASED_VALUES} values (an alias bomb?); not read"
-                        ),
-                    });
+                if let Err(spent) = self.budget.draw(*bytes) {
+                    return Err(alias_bomb(start, spent));
                 }
                 let mut node = node.clone();
                 node.start = start;
@@ -314,8 +311,13 @@ impl<'a> Reader<'a> {
             }
         };
         if anchor != 0 {
-            let size = count(&node);
-            self.anchors.insert(anchor, (node.clone(), size));
+            // The anchor keeps a copy; nested anchors would otherwise copy a subtree once per
+            // level.
+            let bytes = node.copy_bytes();
+            if let Err(spent) = self.budget.draw(bytes) {
+                return Err(alias_bomb(start, spent));
+            }
+            self.anchors.insert(anchor, (node.clone(), bytes));
         }
         Ok(node)
     }
@@ -454,19 +456,18 @@ fn key_text<'a>(key: &Node<'a>) -> Cow<'a, str> {
     }
 }
 
-/// How many values a node holds, itself included.
-fn count(node: &Node<'_>) -> usize {
-    match &node.value {
-        Value::Seq(items) => 1 + items.iter().map(count).sum::<usize>(),
-        Value::Map(members) => 1 + members.iter().map(|(_, v)| count(v)).sum::<usize>(),
-        _ => 1,
+fn alias_bomb(offset: usize, spent: crate::budget::Exhausted) -> YamlError {
+    YamlError {
+        hostile: true,
+        offset,
+        message: format!("aliases are not read: {spent} (an alias bomb?)"),
     }
 }
 
-/// Reads a whole document into one tree (small files and tests).
-pub fn parse(source: &str) -> Result<Node<'_>, YamlError> {
+/// Reads a whole document into one tree (small files and descriptions).
+pub fn parse<'a>(source: &'a str, budget: &Budget) -> Result<Node<'a>, YamlError> {
     let mut root = None;
-    read(source, &[], &mut |part| {
+    read(source, &[], budget, &mut |part| {
         if let Part::Root(node) = part {
             root = Some(node.clone());
         }
@@ -490,7 +491,7 @@ mod tests {
     #[test]
     fn values_tags_and_ranges() {
         let src = "a: 200\nb: '200'\nc: !ruby/object:Foo\n  x: 1\nd: !!binary |\n  aGVsbG8=\ne: !binary aGk=\nf: !!python/unicode \"u\"\n";
-        let root = parse(src).unwrap();
+        let root = parse(src, &Budget::default()).unwrap();
         assert_eq!(root.get("a").unwrap().as_number(), Some(200));
         assert_eq!(root.get("b").unwrap().as_number(), None);
         assert_eq!(root.get("b").unwrap().as_int(), Some(200));
@@ -515,22 +516,54 @@ mod tests {
                 "b{i}: &b{i} [*{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}]\n"
             ));
         }
-        let error = parse(&bomb).unwrap_err();
+        let error = parse(&bomb, &Budget::default()).unwrap_err();
         assert!(error.message.contains("alias bomb"), "{}", error.message);
         let deep = "[".repeat(200) + &"]".repeat(200);
-        assert!(parse(&deep).unwrap_err().message.contains("128 levels"));
+        assert!(
+            parse(&deep, &Budget::default())
+                .unwrap_err()
+                .message
+                .contains("128 levels")
+        );
         let ok = "a: &x {k: 1}\nb: *x\n";
         assert_eq!(
-            parse(ok).unwrap().path(&["b", "k"]).unwrap().as_int(),
+            parse(ok, &Budget::default())
+                .unwrap()
+                .path(&["b", "k"])
+                .unwrap()
+                .as_int(),
             Some(1)
         );
+    }
+
+    #[test]
+    fn aliases_are_counted_in_bytes_not_values() {
+        // Few values, each a copy of one long scalar: the value count is small, the bytes not.
+        let long = "x".repeat(100_000);
+        let wide =
+            |aliases: usize| format!("a: &a '{long}'\nb: [{}]\n", vec!["*a"; aliases].join(", "));
+        let budget = Budget::new(64 << 20);
+        assert!(parse(&wide(100), &budget).is_ok());
+        // The hundred copies were drawn: about ten megabytes.
+        assert!(budget.spent() >= 100 * 100_000, "{}", budget.spent());
+        let error = parse(&wide(1_000), &Budget::new(64 << 20)).unwrap_err();
+        assert!(error.hostile);
+        assert!(error.message.contains("64 MiB"), "{}", error.message);
+        // Nested anchors copy their subtree once per level; that is drawn too.
+        let mut nested = String::new();
+        for level in 0..100 {
+            nested.push_str(&format!("{}- &n{level}\n", "  ".repeat(level)));
+        }
+        nested.push_str(&format!("{}- '{long}'\n", "  ".repeat(100)));
+        let budget = Budget::new(1 << 20);
+        assert!(parse(&nested, &budget).unwrap_err().hostile);
     }
 
     #[test]
     fn items_are_streamed() {
         let src = "interactions:\n- {n: 1}\n- {n: 2}\nversion: 1\n";
         let mut seen = Vec::new();
-        read(src, &["interactions"], &mut |part| {
+        read(src, &["interactions"], &Budget::default(), &mut |part| {
             match part {
                 Part::Item { node, .. } => seen.push(node.get("n").unwrap().as_int()),
                 Part::Root(root) => {

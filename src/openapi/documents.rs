@@ -21,6 +21,7 @@ use anyhow::{Result, anyhow, bail};
 use serde_json::Value;
 use serde_json::value::RawValue;
 
+use crate::budget::Budget;
 use crate::capture::borrowed::Members;
 
 /// A chain of references longer than this is a cycle (real descriptions chain two or three).
@@ -54,6 +55,8 @@ pub struct Documents {
     checked: usize,
     /// The root's path items still as text, when the root was read that way.
     pub raw_paths: Option<RawPaths>,
+    /// What the description may make beyond its files' bytes (aliases, server variables).
+    pub budget: Budget,
 }
 
 /// The root file's `paths`, not yet parsed.
@@ -92,8 +95,10 @@ impl Documents {
     /// Reads the root and every file its references name, checking every reference.
     /// With `lazy_paths`, a JSON root's path items stay text (`raw_paths`), their references
     /// not yet followed.
-    pub fn load(root: &Path, lazy_paths: bool) -> Result<Self> {
+    /// Copies that aliases make are drawn from `budget`, shared by every file read.
+    pub fn load(root: &Path, lazy_paths: bool, budget: &Budget) -> Result<Self> {
         let mut documents = Documents {
+            budget: budget.clone(),
             docs: Vec::new(),
             followed: HashMap::new(),
             checked: 0,
@@ -336,7 +341,8 @@ impl Documents {
         let text = std::fs::read_to_string(path)
             .map_err(|e| anyhow!("cannot read {}: {e}", path.display()))?;
         let Some((value, items)) = split_paths(&text) else {
-            let value = parse_text(&text).map_err(|e| anyhow!("{}: {e}", path.display()))?;
+            let value =
+                parse_text(&text, &self.budget).map_err(|e| anyhow!("{}: {e}", path.display()))?;
             self.push(path, value);
             return Ok(());
         };
@@ -347,7 +353,7 @@ impl Documents {
 
     /// Reads one file (YAML or JSON, told apart by content) and returns its number.
     fn read(&mut self, path: &Path) -> Result<usize> {
-        let value = read_value(path)?;
+        let value = read_value(path, &self.budget)?;
         Ok(self.push(path, value))
     }
 
@@ -460,19 +466,19 @@ fn lookup<'v>(value: &'v Value, pointer: &str) -> Option<&'v Value> {
 }
 
 /// A JSON or YAML file as a JSON value.
-pub fn read_value(path: &Path) -> Result<Value> {
+pub fn read_value(path: &Path, budget: &Budget) -> Result<Value> {
     let text = std::fs::read_to_string(path)
         .map_err(|e| anyhow!("cannot read {}: {e}", path.display()))?;
-    parse_text(&text).map_err(|e| anyhow!("{}: {e}", path.display()))
+    parse_text(&text, budget).map_err(|e| anyhow!("{}: {e}", path.display()))
 }
 
 /// JSON when the text starts with `{` or `[`, YAML otherwise (JSON is YAML, but errlint's
-/// JSON reader gives better messages for it).
-pub fn parse_text(text: &str) -> Result<Value, String> {
+/// JSON reader gives better messages for it). YAML aliases draw their copies from `budget`.
+pub fn parse_text(text: &str, budget: &Budget) -> Result<Value, String> {
     if text.trim_start().starts_with(['{', '[']) {
         serde_json::from_str(text).map_err(|e| format!("not valid JSON: {e}"))
     } else {
-        crate::capture::yaml::parse(text)
+        crate::capture::yaml::parse(text, budget)
             .map(|node| node.to_json())
             .map_err(|e| format!("not valid YAML: {}", e.message))
     }

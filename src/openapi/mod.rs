@@ -8,7 +8,7 @@
 //! which matches each response's request to an operation, and by the rules that look at
 //! that operation. It never reads captures and never prints.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 use std::sync::Arc;
 
@@ -19,6 +19,7 @@ mod documents;
 pub mod router;
 pub mod translate;
 
+use crate::budget::{Budget, Exhausted};
 use documents::{Documents, Location};
 use router::Router;
 
@@ -222,7 +223,7 @@ impl Description {
     }
 
     fn load_reading(path: &Path, lazy_paths: bool) -> Result<Self> {
-        let mut docs = Documents::load(path, lazy_paths)?;
+        let mut docs = Documents::load(path, lazy_paths, &Budget::default())?;
         let shown = path.display().to_string();
         let version = match docs.docs.first().map(|d| &d.value) {
             Some(Value::Object(root)) => match (root.get("openapi"), root.get("swagger")) {
@@ -242,8 +243,12 @@ impl Description {
             },
             _ => bail!("{shown}: not an OpenAPI description: expected a mapping at the top"),
         };
-        let root_bases =
-            base_paths(docs.docs.first().and_then(|d| d.value.get("servers"))).unwrap_or_default();
+        let root_bases = base_paths(
+            docs.docs.first().and_then(|d| d.value.get("servers")),
+            &docs.budget,
+        )
+        .map_err(|e| anyhow!("{shown}#/{e}"))?
+        .unwrap_or_default();
         let Outline {
             router,
             paths,
@@ -497,7 +502,8 @@ impl Outline {
             (found, value)
         };
         let mut schema_in_item = false;
-        let item_bases = base_paths(item.get("servers"));
+        let item_bases = base_paths(item.get("servers"), &docs.budget)
+            .map_err(|e| anyhow!("{}/{e}", docs.show(&item_at)))?;
         let mut methods = Vec::new();
         for method in METHODS {
             let Some(operation) = item.get(method) else {
@@ -569,7 +575,9 @@ impl Outline {
                 method: method.to_ascii_uppercase(),
                 template: template.to_string(),
                 responses,
-                bases: base_paths(operation.get("servers")).or_else(|| item_bases.clone()),
+                bases: base_paths(operation.get("servers"), &docs.budget)
+                    .map_err(|e| anyhow!("{}/{method}/{e}", docs.show(&item_at)))?
+                    .or_else(|| item_bases.clone()),
             });
         }
         self.paths.push(methods);
@@ -624,33 +632,70 @@ impl Outline {
 /// §4.8.5): `https://api.example.com/v1` and `/v1` both give `/v1`, the root gives `""`.
 /// `None` when there is no list (or an empty one): whoever holds it uses the servers of the
 /// level above, and the description's default to `/`.
-fn base_paths(servers: Option<&Value>) -> Option<Vec<String>> {
-    let servers = servers.and_then(Value::as_array)?;
-    let bases: Vec<String> = servers
-        .iter()
-        .filter_map(|server| {
-            let mut url = server.get("url")?.as_str()?.to_string();
-            if let Some(Value::Object(variables)) = server.get("variables") {
-                for (name, variable) in variables {
-                    let default = variable
-                        .get("default")
-                        .and_then(Value::as_str)
-                        .unwrap_or("");
-                    url = url.replace(&format!("{{{name}}}"), default);
-                }
+fn base_paths(servers: Option<&Value>, budget: &Budget) -> Result<Option<Vec<String>>> {
+    let Some(servers) = servers.and_then(Value::as_array) else {
+        return Ok(None);
+    };
+    let mut bases = Vec::new();
+    for server in servers {
+        let Some(url) = server.get("url").and_then(Value::as_str) else {
+            continue;
+        };
+        let mut defaults = HashMap::new();
+        if let Some(Value::Object(variables)) = server.get("variables") {
+            for (name, variable) in variables {
+                let default = variable
+                    .get("default")
+                    .and_then(Value::as_str)
+                    .unwrap_or("");
+                defaults.entry(name.as_str()).or_insert(default);
             }
-            let path = crate::endpoint::path_of(&url);
-            // A relative server URL (`v1`) is relative to where the description is served;
-            // errlint takes it as a path from the root.
-            let path = if path.starts_with('/') {
-                path.to_string()
-            } else {
-                format!("/{path}")
-            };
-            Some(path.trim_end_matches('/').to_string())
-        })
-        .collect();
-    (!bases.is_empty()).then_some(bases)
+        }
+        let url = server_url(url, &defaults, budget)
+            .map_err(|spent| anyhow!("servers: a server URL is not read: {spent}"))?;
+        let path = crate::endpoint::path_of(&url);
+        // A relative server URL (`v1`) is relative to where the description is served;
+        // errlint takes it as a path from the root.
+        let path = if path.starts_with('/') {
+            path.to_string()
+        } else {
+            format!("/{path}")
+        };
+        bases.push(path.trim_end_matches('/').to_string());
+    }
+    Ok((!bases.is_empty()).then_some(bases))
+}
+
+/// A server URL with each `{name}` that `defaults` knows replaced by its default, in one
+/// pass: a default is never expanded in turn (OpenAPI substitutes once), so defaults naming
+/// one another cannot multiply, and what the substitution adds is drawn from `budget`. A
+/// name without a variable stays as written.
+pub fn server_url(
+    url: &str,
+    defaults: &HashMap<&str, &str>,
+    budget: &Budget,
+) -> Result<String, Exhausted> {
+    let mut out = String::with_capacity(url.len());
+    let mut rest = url;
+    while let Some(open) = rest.find('{') {
+        let Some(close) = rest[open..].find('}').map(|c| open + c) else {
+            break;
+        };
+        // The innermost `{`: in `{{a}` the name is `a`.
+        let open = open + rest[open..close].rfind('{').unwrap_or(0);
+        let name = &rest[open + 1..close];
+        out.push_str(&rest[..open]);
+        match defaults.get(name) {
+            Some(default) => {
+                budget.draw_growth(close + 1 - open, default.len())?;
+                out.push_str(default);
+            }
+            None => out.push_str(&rest[open..=close]),
+        }
+        rest = &rest[close + 1..];
+    }
+    out.push_str(rest);
+    Ok(out)
 }
 
 /// Base paths longest first (a longer base is the more specific match), each once; the
@@ -934,7 +979,7 @@ mod tests {
             Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata/real/openapi.yaml"),
         )
         .unwrap();
-        let json = serde_json::to_string(&parse_text(&text).unwrap()).unwrap();
+        let json = serde_json::to_string(&parse_text(&text, &Budget::default()).unwrap()).unwrap();
         let (lazy, whole, alone) = both_ways(&json);
         assert!(alone);
         assert!(lazy.as_ref().is_ok_and(|t| t.len() > 3), "{lazy:?}");
