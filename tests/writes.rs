@@ -2,6 +2,7 @@
 //! replaced whole or not at all, a link keeps pointing at the replaced file, a device, FIFO or
 //! `/dev/stdout` is written and never replaced, a failed write exits 2 naming the destination,
 //! new files follow the umask, and a run stopped by a signal leaves the previous files intact.
+//! Every command, not only `check`, exits 2 when stdout cannot be written.
 
 #![cfg(unix)]
 
@@ -205,6 +206,84 @@ fn new_files_follow_the_umask_and_replaced_files_keep_their_mode() {
     );
     assert_eq!(mode("kept.json"), 0o600, "a replaced report keeps its mode");
     assert!(json_report(&fs::read_to_string(&kept).unwrap())["summary"].is_object());
+}
+
+/// Every way to run errlint that writes to stdout: each subcommand clap knows (so a new one is
+/// covered as soon as it exists), each with `--help`, and errlint's own `--help` and
+/// `--version`. Required arguments get a value the command accepts.
+fn every_command() -> Vec<Vec<String>> {
+    use clap::CommandFactory as _;
+    let cli = errlint::cli::Cli::command();
+    let mut commands = vec![vec!["--help".to_string()], vec!["--version".to_string()]];
+    for sub in cli.get_subcommands() {
+        let mut command = vec![sub.get_name().to_string()];
+        for arg in sub.get_arguments().filter(|a| a.is_required_set()) {
+            let value = match arg.get_possible_values().first() {
+                Some(possible) => possible.get_name().to_string(),
+                None if arg.get_id() == "name" => errlint::rules::RULES[0].name.to_string(),
+                None => panic!("no value to try for {} {}", sub.get_name(), arg.get_id()),
+            };
+            command.push(value);
+        }
+        commands.push(command);
+        commands.push(vec![sub.get_name().to_string(), "--help".to_string()]);
+    }
+    commands
+}
+
+fn run_with_stdout(command: &[String], stdout: impl Into<Stdio>) -> std::process::Output {
+    Command::new(bin())
+        .args(command)
+        // `check` without a path walks the current directory.
+        .current_dir(examples())
+        .stdout(stdout)
+        .stderr(Stdio::piped())
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn every_command_reports_a_failed_write_and_not_a_closed_pipe() {
+    if !Path::new("/dev/full").exists() {
+        support::missing::<()>("/dev/full is absent");
+        return;
+    }
+    for command in every_command() {
+        let written = run_with_stdout(&command, Stdio::null());
+        let code = written.status.code();
+        assert!(
+            matches!(code, Some(0 | 1)),
+            "{command:?} works when stdout can be written: {code:?} {}",
+            String::from_utf8_lossy(&written.stderr)
+        );
+
+        let full = run_with_stdout(
+            &command,
+            fs::OpenOptions::new()
+                .write(true)
+                .open("/dev/full")
+                .unwrap(),
+        );
+        let stderr = String::from_utf8_lossy(&full.stderr);
+        assert_eq!(full.status.code(), Some(2), "{command:?}: {stderr}");
+        assert_eq!(stderr.lines().count(), 1, "{command:?}: {stderr}");
+        assert!(
+            stderr.starts_with("errlint: error: cannot write")
+                && stderr.contains("standard output: No space left on device"),
+            "{command:?}: {stderr}"
+        );
+
+        // A reader that is already gone: quiet, and the exit code of a good run.
+        let (reader, writer) = std::io::pipe().unwrap();
+        drop(reader);
+        let closed = run_with_stdout(&command, writer);
+        assert_eq!(closed.status.code(), code, "{command:?}");
+        assert_eq!(
+            String::from_utf8_lossy(&closed.stderr),
+            "",
+            "{command:?} is quiet on a closed pipe"
+        );
+    }
 }
 
 /// A HAR big enough that checking it takes a while in any build.
