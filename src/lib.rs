@@ -181,18 +181,23 @@ fn check(args: &CheckArgs, stdout: &mut (dyn Write + Send)) -> Result<ExitStatus
         color: settings.output.color && !format.is_machine(),
         quiet: settings.output.quiet,
     };
-    if args.output_file.is_some() || args.write_baseline.is_some() {
+    // `-o` naming standard output, however spelled, means the report on stdout alone, as
+    // without `-o` (settings decide it once).
+    let report_path = args
+        .output_file
+        .as_ref()
+        .filter(|_| settings.output.to_file);
+    if report_path.is_some() || args.write_baseline.is_some() {
         output_file::install_signal_cleanup();
     }
     // With --output-file the report goes to that file (see output_file for how it is written)
     // and people get the human report on stdout.
-    let mut report_file = match &args.output_file {
+    let mut report_file = match report_path {
         Some(path) => Some(OutputFile::create(path).with_context(|| cannot_write(path))?),
         None => None,
     };
     // The outputs, in order: the report file when there is one, then stdout.
-    let destinations: Vec<String> = args
-        .output_file
+    let destinations: Vec<String> = report_path
         .iter()
         .map(|path| cannot_write(path))
         .chain(["cannot write the report to standard output".to_string()])
@@ -243,7 +248,7 @@ fn check(args: &CheckArgs, stdout: &mut (dyn Write + Send)) -> Result<ExitStatus
             return Err(anyhow::Error::new(error).context(destination));
         }
     }
-    if let (Some(file), Some(path)) = (report_file, &args.output_file) {
+    if let (Some(file), Some(path)) = (report_file, report_path) {
         file.commit().with_context(|| cannot_write(path))?;
     }
     if let (Some(recorder), Some(path)) = (finished.recorder, &args.write_baseline) {
