@@ -80,35 +80,41 @@ impl ExitStatus {
     }
 }
 
-/// Runs a parsed command line, writing the report to `stdout`.
+/// Runs a parsed command line, writing the report to `stdout`. Every command's output ends
+/// with one flush here, whose failure is an error like any failed write (`stdout_written`).
 pub fn run(cli: Cli, stdout: &mut (dyn Write + Send)) -> Result<ExitStatus> {
-    match cli.command {
-        Command::Check(args) => check(&args, stdout),
+    let status = match cli.command {
+        // `check` reports its own write errors, naming which of its outputs failed.
+        Command::Check(args) => check(&args, stdout)?,
         Command::Rules(args) => {
             let text = if args.short {
                 docs::table()
             } else {
                 docs::all_pages()
             };
-            stdout.write_all(text.as_bytes())?;
-            Ok(ExitStatus::Success)
+            stdout_written(stdout.write_all(text.as_bytes()))?;
+            ExitStatus::Success
         }
         Command::Config(args) => {
             let resolved = settings::Resolved::from_args(&args)?;
             // Compiling proves the schema and globs work, as `check` would.
             resolved.compile()?;
-            stdout.write_all(resolved.describe().as_bytes())?;
-            Ok(ExitStatus::Success)
+            stdout_written(stdout.write_all(resolved.describe().as_bytes()))?;
+            ExitStatus::Success
         }
         Command::Completions { shell } => {
             use clap::CommandFactory as _;
-            clap_complete::generate(shell, &mut Cli::command(), "errlint", stdout);
-            Ok(ExitStatus::Success)
+            // clap_complete panics when its writer fails, so the script is made in memory
+            // and written like any other output.
+            let mut script = Vec::new();
+            clap_complete::generate(shell, &mut Cli::command(), "errlint", &mut script);
+            stdout_written(stdout.write_all(&script))?;
+            ExitStatus::Success
         }
         Command::Rule { name } => match rules::find(&name) {
             Some(rule) => {
-                stdout.write_all(docs::page(rule).as_bytes())?;
-                Ok(ExitStatus::Success)
+                stdout_written(stdout.write_all(docs::page(rule).as_bytes()))?;
+                ExitStatus::Success
             }
             None => {
                 let hint = docs::closest_rule(&name)
@@ -117,6 +123,19 @@ pub fn run(cli: Cli, stdout: &mut (dyn Write + Send)) -> Result<ExitStatus> {
                 anyhow::bail!("no rule named {name:?}{hint} (errlint rules --short lists them)")
             }
         },
+    };
+    stdout_written(stdout.flush())?;
+    Ok(status)
+}
+
+/// What a write to standard output comes to: a failure is an error that says so (exit 2), but
+/// a reader that went away (`errlint rules | head`) is the reader's choice and no error.
+pub fn stdout_written(result: io::Result<()>) -> Result<()> {
+    match result {
+        Err(error) if error.kind() != io::ErrorKind::BrokenPipe => {
+            Err(anyhow::Error::new(error).context("cannot write to standard output"))
+        }
+        _ => Ok(()),
     }
 }
 
@@ -163,18 +182,23 @@ fn check(args: &CheckArgs, stdout: &mut (dyn Write + Send)) -> Result<ExitStatus
         color: settings.output.color && !format.is_machine(),
         quiet: settings.output.quiet,
     };
-    if args.output_file.is_some() || args.write_baseline.is_some() {
+    // `-o` naming standard output, however spelled, means the report on stdout alone, as
+    // without `-o` (settings decide it once).
+    let report_path = args
+        .output_file
+        .as_ref()
+        .filter(|_| settings.output.to_file);
+    if report_path.is_some() || args.write_baseline.is_some() {
         output_file::install_signal_cleanup();
     }
     // With --output-file the report goes to that file (see output_file for how it is written)
     // and people get the human report on stdout.
-    let mut report_file = match &args.output_file {
+    let mut report_file = match report_path {
         Some(path) => Some(OutputFile::create(path).with_context(|| cannot_write(path))?),
         None => None,
     };
     // The outputs, in order: the report file when there is one, then stdout.
-    let destinations: Vec<String> = args
-        .output_file
+    let destinations: Vec<String> = report_path
         .iter()
         .map(|path| cannot_write(path))
         .chain(["cannot write the report to standard output".to_string()])
@@ -225,7 +249,7 @@ fn check(args: &CheckArgs, stdout: &mut (dyn Write + Send)) -> Result<ExitStatus
             return Err(anyhow::Error::new(error).context(destination));
         }
     }
-    if let (Some(file), Some(path)) = (report_file, &args.output_file) {
+    if let (Some(file), Some(path)) = (report_file, report_path) {
         file.commit().with_context(|| cannot_write(path))?;
     }
     if let (Some(recorder), Some(path)) = (finished.recorder, &args.write_baseline) {

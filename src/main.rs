@@ -6,13 +6,16 @@
 use std::io::{self, Write};
 use std::process::ExitCode;
 
-use clap::Parser;
+use clap::Parser as _;
 use errlint::cli::Cli;
 use errlint::render::escape::escape_line;
 
 fn main() -> ExitCode {
     std::panic::set_hook(Box::new(report_panic));
-    let cli = Cli::parse();
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(error) => return clap_exit(&error),
+    };
     // Buffered: a report is many small writes, and a line-buffered stdout would make each
     // line a system call. `run` flushes before it returns.
     let mut stdout = io::BufWriter::with_capacity(64 * 1024, io::stdout());
@@ -25,20 +28,32 @@ fn main() -> ExitCode {
         return ExitCode::from(errlint::ExitStatus::Error.code() as u8);
     };
     match outcome {
-        Ok(status) => {
-            // A reader that went away (`| head`) is not an error of errlint's.
-            let _ = stdout.flush();
-            ExitCode::from(status.code() as u8)
-        }
-        Err(error) => {
-            let chain: Vec<String> = error
-                .chain()
-                .map(|cause| escape_line(&cause.to_string()).into_owned())
-                .collect();
-            let _ = writeln!(io::stderr(), "errlint: error: {}", chain.join(": "));
-            ExitCode::from(errlint::ExitStatus::Error.code() as u8)
-        }
+        // `run` has flushed and reported any failed write.
+        Ok(status) => ExitCode::from(status.code() as u8),
+        Err(error) => report_error(&error),
     }
+}
+
+/// clap's own output: help and version on stdout (exit 0), usage errors on stderr (exit 2).
+/// Help or version that cannot be written fails like any command's output.
+fn clap_exit(error: &clap::Error) -> ExitCode {
+    let printed = error.print().and_then(|()| io::stdout().flush());
+    if !error.use_stderr()
+        && let Err(failed) = errlint::stdout_written(printed)
+    {
+        return report_error(&failed);
+    }
+    ExitCode::from(u8::try_from(error.exit_code()).unwrap_or(2))
+}
+
+/// The one line an error prints, its causes joined, and exit 2.
+fn report_error(error: &anyhow::Error) -> ExitCode {
+    let chain: Vec<String> = error
+        .chain()
+        .map(|cause| escape_line(&cause.to_string()).into_owned())
+        .collect();
+    let _ = writeln!(io::stderr(), "errlint: error: {}", chain.join(": "));
+    ExitCode::from(errlint::ExitStatus::Error.code() as u8)
 }
 
 /// Says that errlint failed, and where in errlint's own source, but never the panic's

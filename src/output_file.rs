@@ -5,8 +5,11 @@
 //! that fails or is stopped leaves the previous file as it was. Symbolic links are followed
 //! and kept: the file they point to is replaced, never the link. Anything that is not a
 //! regular file — `/dev/null`, `/dev/stdout`, a terminal, a FIFO with a reader, a socket — is
-//! written directly and never renamed over. New files get the permissions the umask allows,
-//! as a shell redirection would; a replaced file keeps its mode.
+//! written directly and never renamed over; so is a regular file reached through a
+//! descriptor path (`/dev/fd/3`, `../../dev/stdout`, a link to `/proc/self/fd/1`) or open as
+//! standard output (same device and inode), and such a file is appended to: the shell that
+//! opened it (`>> log`) chose where the bytes go. New files get the permissions the umask
+//! allows, as a shell redirection would; a replaced file keeps its mode.
 //!
 //! While a temporary file exists it is registered here, and SIGINT, SIGTERM and SIGHUP
 //! remove it before errlint dies of the signal (`install_signal_cleanup`). This module
@@ -45,13 +48,14 @@ impl OutputFile {
                 io::ErrorKind::IsADirectory,
                 "it is a directory",
             )),
-            Ok(meta) if !meta.is_file() || names_a_descriptor(path) => {
+            Ok(meta) if !meta.is_file() || names_a_descriptor(path) || is_stdout_file(&meta) => {
                 // A device, FIFO or socket, or a file reached through `/dev/stdout` and the
-                // like: what reads it expects the bytes in place, not a new file.
-                let file = OpenOptions::new().write(true).open(path)?;
-                if meta.is_file() {
-                    file.set_len(0)?;
-                }
+                // like: what reads it expects the bytes in place, not a new file. A regular
+                // file is appended to, never cut: its earlier content is someone else's.
+                let file = OpenOptions::new()
+                    .write(true)
+                    .append(meta.is_file())
+                    .open(path)?;
                 Ok(Self {
                     writer: BufWriter::new(file),
                     kind: Kind::Direct,
@@ -146,11 +150,58 @@ impl Drop for OutputFile {
 }
 
 /// True for paths that stand for an open file descriptor (`/dev/stdout`, `/dev/fd/3`,
-/// `/proc/self/fd/1`): renaming over what they resolve to would leave the descriptor, which
-/// is where the reader looks, pointing at a removed file.
+/// `/proc/self/fd/1`), however spelled: through `..`, linked folders or links to them.
+/// Renaming over what they resolve to would leave the descriptor, which is where the reader
+/// looks, pointing at a removed file.
 fn names_a_descriptor(path: &Path) -> bool {
-    let absolute = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
-    absolute.starts_with("/dev") || absolute.starts_with("/proc")
+    let mut current = path.to_path_buf();
+    for _ in 0..MAX_LINKS {
+        // The folder resolved, so that no `..` or linked folder hides `/dev` or `/proc`; the
+        // last name is not, since `/dev/stdout` itself resolves to the file it is open on.
+        let folder = match current.parent() {
+            Some(parent) if !parent.as_os_str().is_empty() => parent,
+            _ => Path::new("."),
+        };
+        let (Ok(folder), Some(name)) = (fs::canonicalize(folder), current.file_name()) else {
+            return false;
+        };
+        let here = folder.join(name);
+        if here.starts_with("/dev") || here.starts_with("/proc") {
+            return true;
+        }
+        match fs::read_link(&here) {
+            Ok(link) => current = folder.join(link),
+            Err(_) => return false,
+        }
+    }
+    false
+}
+
+/// True when `path` names the file standard output is open on (same device and inode),
+/// whatever the spelling: `/dev/stdout`, `/proc/self/fd/1`, a link to either, or the file
+/// the shell redirected stdout to (`-o out.txt >> out.txt`).
+pub fn is_standard_output(path: &Path) -> bool {
+    fs::metadata(path).is_ok_and(|meta| is_stdout_file(&meta))
+}
+
+/// True when `meta` describes the file standard output is open on.
+#[cfg(unix)]
+fn is_stdout_file(meta: &fs::Metadata) -> bool {
+    use std::os::fd::AsFd as _;
+    use std::os::unix::fs::MetadataExt as _;
+    // std reads a descriptor's metadata only through a `File` it owns: a duplicate of
+    // stdout's, closed again at once. A closed stdout is no file.
+    let Ok(descriptor) = io::stdout().as_fd().try_clone_to_owned() else {
+        return false;
+    };
+    File::from(descriptor)
+        .metadata()
+        .is_ok_and(|stdout| stdout.dev() == meta.dev() && stdout.ino() == meta.ino())
+}
+
+#[cfg(not(unix))]
+fn is_stdout_file(_: &fs::Metadata) -> bool {
+    false
 }
 
 /// The same error without the temporary file's name, which tempfile adds: messages name the

@@ -490,7 +490,11 @@ pub struct Settings {
 #[derive(Clone, Copy, Debug)]
 pub struct OutputSettings {
     pub format: OutputFormat,
-    /// The report goes to `--output-file`, and the human report to stdout.
+    /// The report goes to `--output-file`, and the human report to stdout. False when that
+    /// file is the file or pipe standard output is open on (`/dev/stdout`, `/proc/self/fd/1`,
+    /// a link to them, the file the shell redirected stdout to): the report then goes to
+    /// stdout alone, as without `-o`, since a human report beside it would land in the same
+    /// file and break it. A terminal shows both, as it would any two outputs.
     pub to_file: bool,
     pub color: bool,
     pub quiet: bool,
@@ -512,7 +516,9 @@ impl Settings {
             exclude,
             output: OutputSettings {
                 format: args.output_format,
-                to_file: args.output_file.is_some(),
+                to_file: args.output_file.as_deref().is_some_and(|path| {
+                    stdout_is_terminal || !crate::output_file::is_standard_output(path)
+                }),
                 color: use_color(args.color, stdout_is_terminal, env),
                 quiet: args.quiet,
             },

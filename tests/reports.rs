@@ -273,3 +273,99 @@ fn completions_for_every_shell() {
         );
     }
 }
+
+/// Every character XML 1.0 forbids that a Rust string can hold: C0 controls but tab, line
+/// feed and carriage return, and the noncharacters U+FFFE and U+FFFF.
+fn xml_forbidden() -> String {
+    (0u32..0x20)
+        .filter(|c| ![0x9, 0xa, 0xd].contains(c))
+        .chain([0xfffe, 0xffff])
+        .filter_map(char::from_u32)
+        .collect()
+}
+
+#[test]
+fn junit_parses_whatever_characters_the_captures_hold() {
+    let forbidden = xml_forbidden();
+    // A file name cannot hold NUL or `/`; everything else goes into the names as is.
+    let in_name: String = forbidden.chars().filter(|c| *c != '\0').collect();
+    let json = serde_json::to_string(&forbidden).unwrap();
+    // The forbidden characters one at a time and all together, in each place captured text
+    // reaches the report: the file name (suite, class and the finding lines), a body value
+    // quoted in a message, the request's URL path in the test case name, a status line.
+    let mut texts: Vec<String> = forbidden.chars().map(String::from).collect();
+    texts.push(forbidden.clone());
+    let dir = tempfile::tempdir().unwrap();
+    for (i, text) in texts.iter().enumerate() {
+        let quoted = serde_json::to_string(text).unwrap();
+        let name: String = text.chars().filter(|c| *c != '\0').collect();
+        let files = [
+            (
+                format!("name {i} {name}.429.json"),
+                r#"{"type": "api", "code": "slow", "message": "m", "param": null}"#.to_string(),
+            ),
+            (
+                format!("body {i}.429.json"),
+                format!(
+                    r#"{{"type": {quoted}, "code": {quoted}, "message": {quoted}, "param": {quoted}}}"#
+                ),
+            ),
+            (
+                format!("url {i}.json"),
+                format!(
+                    r#"{{"status": 429, "method": "GET", "url": {url}, "body": {{"type": {quoted}, "code": "x", "message": "m", "param": null}}}}"#,
+                    url = serde_json::to_string(&format!("https://api.example.com/v1/{text}/x"))
+                        .unwrap()
+                ),
+            ),
+            (
+                format!("raw {i}.http"),
+                format!("HTTP/1.1 400 Bad{text}Request\nContent-Type: text/plain\n\n{text}\n"),
+            ),
+        ];
+        for (file, content) in files {
+            std::fs::write(dir.path().join(file), content).unwrap();
+        }
+    }
+    std::fs::write(
+        dir.path().join(format!("all {in_name}.400.json")),
+        format!(r#"{{"error": {json}}}"#),
+    )
+    .unwrap();
+    let output = errlint()
+        .args(["check", "-f", "junit"])
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    let xml = String::from_utf8(output.stdout).unwrap();
+    let reached: Vec<char> = xml.chars().filter(|c| forbidden.contains(*c)).collect();
+    assert!(
+        reached.is_empty(),
+        "forbidden characters in the report: {reached:?}"
+    );
+    assert!(
+        xml.contains("\\u{fffe}") && xml.contains("\\u{1f}"),
+        "captured characters are shown escaped: {xml}"
+    );
+    let Some(xsd) = shared("schemas/junit.xsd") else {
+        return;
+    };
+    let report = dir.path().join("report.xml");
+    std::fs::write(&report, &xml).unwrap();
+    let Some(xmllint) = support::tool("xmllint") else {
+        return;
+    };
+    let result = Process::new(xmllint)
+        .arg("--noout")
+        .arg("--schema")
+        .arg(&xsd)
+        .arg(&report)
+        .output()
+        .unwrap();
+    assert!(
+        result.status.success(),
+        "xmllint: {}",
+        String::from_utf8_lossy(&result.stderr)
+    );
+}

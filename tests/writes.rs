@@ -2,6 +2,8 @@
 //! replaced whole or not at all, a link keeps pointing at the replaced file, a device, FIFO or
 //! `/dev/stdout` is written and never replaced, a failed write exits 2 naming the destination,
 //! new files follow the umask, and a run stopped by a signal leaves the previous files intact.
+//! Every command, not only `check`, exits 2 when stdout cannot be written, and `-o` naming
+//! stdout, however spelled, appends the report to it instead of replacing the file.
 
 #![cfg(unix)]
 
@@ -161,10 +163,95 @@ fn dev_stdout_is_written_not_replaced() {
         .output()
         .unwrap();
     assert_eq!(output.status.code(), Some(1));
-    let text = String::from_utf8_lossy(&output.stdout);
-    // The json report arrives through /dev/stdout beside the human report on stdout itself.
-    assert!(text.contains("\"diagnostics\""), "{text}");
+    // /dev/stdout is the pipe stdout already is: the json report goes there alone, as without
+    // `-o`, not mixed with the human report.
+    let report = json_report(&String::from_utf8_lossy(&output.stdout));
+    assert_eq!(report["summary"]["errors"], 3);
     assert!(fs::symlink_metadata("/dev/stdout").unwrap().is_symlink());
+}
+
+/// `-o` names, in a way of its own, the file the shell appends stdout to (`>> out.txt`).
+fn append_through(dir: &Path, cwd: &Path, output: &str) {
+    let out = dir.join("out.txt");
+    fs::write(&out, "previous run\n").unwrap();
+    let inode = std::os::unix::fs::MetadataExt::ino(&fs::metadata(&out).unwrap());
+    let stdout = fs::OpenOptions::new().append(true).open(&out).unwrap();
+    let status = Command::new(bin())
+        .args(["check", "-q", "-f", "json", "-o", output])
+        .arg(examples())
+        .current_dir(cwd)
+        .stdout(stdout)
+        .status()
+        .unwrap();
+    assert_eq!(status.code(), Some(1), "-o {output}");
+    let text = fs::read_to_string(&out).unwrap();
+    let report = text
+        .strip_prefix("previous run\n")
+        .unwrap_or_else(|| panic!("-o {output} replaced what was there: {text}"));
+    assert_eq!(json_report(report)["summary"]["errors"], 3, "-o {output}");
+    assert_eq!(
+        std::os::unix::fs::MetadataExt::ino(&fs::metadata(&out).unwrap()),
+        inode,
+        "-o {output} replaced the file"
+    );
+    assert!(temporary_files(dir).is_empty());
+}
+
+#[test]
+fn output_file_never_replaces_standard_output_however_it_is_named() {
+    let dir = tempfile::tempdir().unwrap();
+    let dir = dir.path().canonicalize().unwrap();
+    symlink("/dev/stdout", dir.join("stdout-link")).unwrap();
+    symlink("stdout-link", dir.join("link-to-link")).unwrap();
+    let deep = dir.join("a/b/c");
+    fs::create_dir_all(&deep).unwrap();
+    // Up from `deep` to the root, and then some: `..` at the root stays there.
+    let up = "../".repeat(deep.components().count() + 2);
+    let mut names = vec![
+        ("stdout-link".to_string(), dir.clone()),
+        ("link-to-link".to_string(), dir.clone()),
+        (format!("{up}dev/stdout"), deep.clone()),
+        ("../../../out.txt".to_string(), deep.clone()),
+        ("out.txt".to_string(), dir.clone()),
+        ("/dev/stdout".to_string(), dir.clone()),
+    ];
+    if Path::new("/proc/self/fd/1").exists() {
+        names.push(("/proc/self/fd/1".to_string(), dir.clone()));
+        names.push((format!("{up}proc/self/fd/1"), deep.clone()));
+    }
+    for (name, cwd) in names {
+        append_through(&dir, &cwd, &name);
+    }
+    assert_eq!(
+        fs::read_link(dir.join("stdout-link")).unwrap(),
+        Path::new("/dev/stdout")
+    );
+}
+
+#[test]
+fn a_descriptor_path_to_a_regular_file_is_appended_to() {
+    let dir = tempfile::tempdir().unwrap();
+    let log = dir.path().join("log.txt");
+    fs::write(&log, "kept\n").unwrap();
+    symlink("/dev/fd/3", dir.path().join("fd3")).unwrap();
+    let script = format!(
+        "{bin:?} check -q -f json -o fd3 {ex:?} 3>>log.txt >/dev/null",
+        bin = bin(),
+        ex = examples(),
+    );
+    let status = Command::new("sh")
+        .arg("-c")
+        .arg(script)
+        .current_dir(dir.path())
+        .status()
+        .unwrap();
+    assert_eq!(status.code(), Some(1));
+    let text = fs::read_to_string(&log).unwrap();
+    let report = text
+        .strip_prefix("kept\n")
+        .unwrap_or_else(|| panic!("the log was cut or replaced: {text}"));
+    assert_eq!(json_report(report)["summary"]["errors"], 3);
+    assert!(temporary_files(dir.path()).is_empty());
 }
 
 #[test]
@@ -205,6 +292,84 @@ fn new_files_follow_the_umask_and_replaced_files_keep_their_mode() {
     );
     assert_eq!(mode("kept.json"), 0o600, "a replaced report keeps its mode");
     assert!(json_report(&fs::read_to_string(&kept).unwrap())["summary"].is_object());
+}
+
+/// Every way to run errlint that writes to stdout: each subcommand clap knows (so a new one is
+/// covered as soon as it exists), each with `--help`, and errlint's own `--help` and
+/// `--version`. Required arguments get a value the command accepts.
+fn every_command() -> Vec<Vec<String>> {
+    use clap::CommandFactory as _;
+    let cli = errlint::cli::Cli::command();
+    let mut commands = vec![vec!["--help".to_string()], vec!["--version".to_string()]];
+    for sub in cli.get_subcommands() {
+        let mut command = vec![sub.get_name().to_string()];
+        for arg in sub.get_arguments().filter(|a| a.is_required_set()) {
+            let value = match arg.get_possible_values().first() {
+                Some(possible) => possible.get_name().to_string(),
+                None if arg.get_id() == "name" => errlint::rules::RULES[0].name.to_string(),
+                None => panic!("no value to try for {} {}", sub.get_name(), arg.get_id()),
+            };
+            command.push(value);
+        }
+        commands.push(command);
+        commands.push(vec![sub.get_name().to_string(), "--help".to_string()]);
+    }
+    commands
+}
+
+fn run_with_stdout(command: &[String], stdout: impl Into<Stdio>) -> std::process::Output {
+    Command::new(bin())
+        .args(command)
+        // `check` without a path walks the current directory.
+        .current_dir(examples())
+        .stdout(stdout)
+        .stderr(Stdio::piped())
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn every_command_reports_a_failed_write_and_not_a_closed_pipe() {
+    if !Path::new("/dev/full").exists() {
+        support::missing::<()>("/dev/full is absent");
+        return;
+    }
+    for command in every_command() {
+        let written = run_with_stdout(&command, Stdio::null());
+        let code = written.status.code();
+        assert!(
+            matches!(code, Some(0 | 1)),
+            "{command:?} works when stdout can be written: {code:?} {}",
+            String::from_utf8_lossy(&written.stderr)
+        );
+
+        let full = run_with_stdout(
+            &command,
+            fs::OpenOptions::new()
+                .write(true)
+                .open("/dev/full")
+                .unwrap(),
+        );
+        let stderr = String::from_utf8_lossy(&full.stderr);
+        assert_eq!(full.status.code(), Some(2), "{command:?}: {stderr}");
+        assert_eq!(stderr.lines().count(), 1, "{command:?}: {stderr}");
+        assert!(
+            stderr.starts_with("errlint: error: cannot write")
+                && stderr.contains("standard output: No space left on device"),
+            "{command:?}: {stderr}"
+        );
+
+        // A reader that is already gone: quiet, and the exit code of a good run.
+        let (reader, writer) = std::io::pipe().unwrap();
+        drop(reader);
+        let closed = run_with_stdout(&command, writer);
+        assert_eq!(closed.status.code(), code, "{command:?}");
+        assert_eq!(
+            String::from_utf8_lossy(&closed.stderr),
+            "",
+            "{command:?} is quiet on a closed pipe"
+        );
+    }
 }
 
 /// A HAR big enough that checking it takes a while in any build.

@@ -2,8 +2,8 @@
 //!
 //! Captured bodies, file names and messages are attacker-controlled: an ESC byte could
 //! recolour or rewrite the terminal, a bidi override could reorder what a reviewer reads
-//! (CVE-2021-42574), a `<script>` could run in the html report. Every renderer for people
-//! passes captured text through here.
+//! (CVE-2021-42574), a `<script>` could run in the html report, a U+FFFE makes an XML parser
+//! reject the whole junit report. Every renderer passes captured text through here.
 
 use std::borrow::Cow;
 use std::fmt::Write as _;
@@ -23,13 +23,26 @@ fn is_dangerous(c: char, keep_tabs: bool) -> bool {
     }
 }
 
+/// True for characters XML 1.0 forbids in a document (its `Char` production): C0 controls
+/// but tab, line feed and carriage return, and the noncharacters U+FFFE and U+FFFF. Surrogates
+/// are forbidden too, but a Rust string cannot hold one.
+fn is_forbidden_in_xml(c: char) -> bool {
+    matches!(c, '\u{0}'..='\u{8}' | '\u{b}' | '\u{c}' | '\u{e}'..='\u{1f}' | '\u{fffe}' | '\u{ffff}')
+}
+
 fn escape_with(text: &str, keep_tabs: bool) -> Cow<'_, str> {
-    if !text.chars().any(|c| is_dangerous(c, keep_tabs)) {
+    escape_where(text, |c| is_dangerous(c, keep_tabs))
+}
+
+/// `text` with every character `escape` picks written as `\u{hex}`, the one visible form
+/// errlint gives characters it will not print.
+fn escape_where(text: &str, escape: impl Fn(char) -> bool) -> Cow<'_, str> {
+    if !text.chars().any(&escape) {
         return Cow::Borrowed(text);
     }
     let mut out = String::with_capacity(text.len() + 8);
     for c in text.chars() {
-        if is_dangerous(c, keep_tabs) {
+        if escape(c) {
             let _ = write!(out, "\\u{{{:x}}}", c as u32);
         } else {
             out.push(c);
@@ -41,6 +54,20 @@ fn escape_with(text: &str, keep_tabs: bool) -> Cow<'_, str> {
 /// Escapes a one-line text (message, label, file name): newlines and tabs included.
 pub fn escape_line(text: &str) -> Cow<'_, str> {
     escape_with(text, false)
+}
+
+/// Escapes one-line captured text for an XML report (junit): as `escape_line`, and also the
+/// characters XML 1.0 forbids, so that every parser accepts the document.
+pub fn xml_line(text: &str) -> Cow<'_, str> {
+    escape_where(text, |c| is_dangerous(c, false) || is_forbidden_in_xml(c))
+}
+
+/// Escapes a block of lines for an XML report: as `xml_line`, but the line feeds between
+/// the lines stay.
+pub fn xml_block(text: &str) -> Cow<'_, str> {
+    escape_where(text, |c| {
+        c != '\n' && (is_dangerous(c, false) || is_forbidden_in_xml(c))
+    })
 }
 
 /// Escapes one line of a source excerpt, keeping tabs for alignment.
@@ -121,6 +148,19 @@ mod tests {
         assert_eq!(escape_line("\u{2066}"), "\\u{2066}");
         assert_eq!(escape_source_line("\tkey"), "\tkey");
         assert_eq!(escape_line("\tkey"), "\\u{9}key");
+    }
+
+    #[test]
+    fn xml_text_holds_only_characters_xml_allows() {
+        let all: String = (0u32..0x11_0000).filter_map(char::from_u32).collect();
+        let allowed = |c: char| !is_forbidden_in_xml(c) && !is_dangerous(c, false);
+        assert!(xml_line(&all).chars().all(allowed));
+        assert!(xml_block(&all).chars().all(|c| c == '\n' || allowed(c)));
+        assert_eq!(
+            xml_line("a\u{fffe}b\u{ffff}\u{1}\n"),
+            "a\\u{fffe}b\\u{ffff}\\u{1}\\u{a}"
+        );
+        assert_eq!(xml_block("a\u{fffe}\nb"), "a\\u{fffe}\nb");
     }
 
     #[test]

@@ -1,5 +1,9 @@
 //! `junit`: JUnit XML with one test case per checked response, failing when the response has
 //! error findings, built with quick-junit. Test suites are files.
+//!
+//! quick-junit escapes XML's markup characters but not the characters XML 1.0 forbids, so
+//! every text handed to it goes through `escape::xml_line` or `escape::xml_block` first: a
+//! U+FFFE or a control character from a capture never makes the report unparseable.
 
 use std::collections::BTreeMap;
 use std::io::{self, Write};
@@ -7,7 +11,7 @@ use std::io::{self, Write};
 use quick_junit::{NonSuccessKind, Report as JunitReport, TestCase, TestCaseStatus, TestSuite};
 
 use super::concise::concise_line;
-use super::escape::escape_line;
+use super::escape::{xml_block, xml_line};
 use super::{Render, RenderConfig, Stream};
 use crate::diagnostic::{CheckedResponse, Diagnostic, Report, Summary};
 use crate::rules::Severity;
@@ -57,7 +61,7 @@ fn write_junit(report: &Report, out: &mut dyn Write) -> io::Result<()> {
     }
     let mut suites: Vec<(String, Vec<TestCase>)> = Vec::new();
     let suite_for = |file: &str, suites: &mut Vec<(String, Vec<TestCase>)>| -> usize {
-        let name = escape_line(file).into_owned();
+        let name = xml_line(file).into_owned();
         match suites.iter().position(|(n, _)| *n == name) {
             Some(i) => i,
             None => {
@@ -73,7 +77,7 @@ fn write_junit(report: &Report, out: &mut dyn Write) -> io::Result<()> {
                 .into_iter()
                 .flatten()
                 .collect();
-            name.push_str(&format!(" ({})", escape_line(&parts.join(" "))));
+            name.push_str(&format!(" ({})", parts.join(" ")));
         }
         if let Some(status) = checked.status {
             name.push_str(&format!(" → {status}"));
@@ -82,7 +86,11 @@ fn write_junit(report: &Report, out: &mut dyn Write) -> io::Result<()> {
             .remove(&(checked.file.as_ref(), checked.response))
             .unwrap_or_default();
         let index = suite_for(&checked.file, &mut suites);
-        suites[index].1.push(test_case(name, &checked.file, &these));
+        suites[index].1.push(test_case(
+            xml_line(&name).into_owned(),
+            &checked.file,
+            &these,
+        ));
     }
     // Findings on responses that were never checked: a file or entry that could not be read.
     for ((file, response), these) in findings {
@@ -136,27 +144,22 @@ fn test_case(name: String, file: &str, findings: &[&Diagnostic]) -> TestCase {
         None => TestCaseStatus::success(),
         Some(first) => {
             let mut status = TestCaseStatus::non_success(NonSuccessKind::Failure);
-            status.set_type(first.rule);
-            status.set_message(escape_line(&first.message).into_owned());
-            status.set_description(
-                findings
-                    .iter()
-                    .map(|d| concise_line(d))
-                    .collect::<Vec<_>>()
-                    .join("\n"),
-            );
+            status.set_type(xml_line(first.rule).into_owned());
+            status.set_message(xml_line(&first.message).into_owned());
+            let lines: Vec<String> = findings.iter().map(|d| concise_line(d)).collect();
+            status.set_description(xml_block(&lines.join("\n")).into_owned());
             status
         }
     };
     let mut case = TestCase::new(name, status);
-    case.set_classname(escape_line(file).into_owned());
+    case.set_classname(xml_line(file).into_owned());
     let warnings: Vec<String> = findings
         .iter()
         .filter(|d| d.severity == Severity::Warning)
         .map(|d| concise_line(d))
         .collect();
     if errors.is_empty() && !warnings.is_empty() {
-        case.set_system_out(warnings.join("\n"));
+        case.set_system_out(xml_block(&warnings.join("\n")).into_owned());
     }
     case
 }
