@@ -20,6 +20,8 @@ use std::path::Path;
 use anyhow::{Context as _, Result, bail};
 use serde_json::Value;
 
+use crate::confined::Boundary;
+
 pub use profile::{Profile, TypeTable};
 
 /// The bundled schema of the default profile (docs/rules.md), compiled into the binary.
@@ -140,10 +142,17 @@ fn compile(schema: &Value) -> Result<jsonschema::Validator> {
 /// Compiles a schema file. Its `$ref`s may point only to files in the same folder: anything
 /// else (a URL, an absolute path, `../`) is refused before compiling, and the retriever
 /// serves only the files already read, so errlint never touches the network (docs/security.md).
+/// Those files are read through the confined reader: a link leading out of the folder, or
+/// anything but a regular file, is refused.
 pub fn load_schema(path: &Path) -> Result<jsonschema::Validator> {
     let shown = path.display();
     let document = read_json(path).with_context(|| format!("cannot use the schema {shown}"))?;
-    let dir = path.parent().unwrap_or(Path::new("."));
+    let dir = match path.parent() {
+        Some(parent) if !parent.as_os_str().is_empty() => parent,
+        _ => Path::new("."),
+    };
+    let boundary =
+        Boundary::folder(dir).with_context(|| format!("cannot use the schema {shown}"))?;
     let mut siblings: BTreeMap<String, Value> = BTreeMap::new();
     let mut pending = vec![(shown.to_string(), document.clone())];
     while let Some((from, schema)) = pending.pop() {
@@ -158,7 +167,7 @@ pub fn load_schema(path: &Path) -> Result<jsonschema::Validator> {
                     "{from}: $ref {reference:?} is not a file beside the schema; a schema may refer only to files in its own folder (errlint never fetches schemas)"
                 );
             }
-            let sibling = read_json(&dir.join(target))
+            let sibling = read_sibling(&boundary, &dir.join(target))
                 .with_context(|| format!("{from}: $ref {reference:?}"))?;
             pending.push((dir.join(target).display().to_string(), sibling.clone()));
             siblings.insert(target.to_string(), sibling);
@@ -174,6 +183,18 @@ pub fn load_schema(path: &Path) -> Result<jsonschema::Validator> {
         .build(&document)
         .map_err(|e| anyhow::anyhow!("{shown} is not a valid JSON Schema: {e}"))
 }
+
+/// Reads a file a schema's `$ref` names through the confined reader: a regular file whose
+/// real path, every link resolved, lies in the schema's folder.
+fn read_sibling(boundary: &Boundary, path: &Path) -> Result<Value> {
+    let text = boundary
+        .read_text(path, MAX_SIBLING, None, "the schema's folder")
+        .map_err(|refusal| anyhow::anyhow!("cannot read {}: {refusal}", path.display()))?;
+    serde_json::from_str(&text).with_context(|| format!("{} is not JSON", path.display()))
+}
+
+/// The largest file a schema's `$ref` may name.
+const MAX_SIBLING: usize = crate::budget::DEFAULT_BUDGET;
 
 fn read_json(path: &Path) -> Result<Value> {
     let text =

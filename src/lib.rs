@@ -29,6 +29,7 @@ pub mod capture;
 pub mod check;
 pub mod cli;
 pub mod config;
+pub mod confined;
 pub mod contract;
 pub mod diagnostic;
 pub mod discover;

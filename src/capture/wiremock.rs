@@ -5,11 +5,12 @@
 //! `bodyFileName`, a file in the `__files` folder of the WireMock root: the parent of the
 //! `mappings` folder holding the mapping, or the mapping's own folder when `__files` sits
 //! beside it. A body file name is checked before anything is opened: a name that leads
-//! outside `__files` (`..`, an absolute path, a link out) is refused and never read.
+//! outside `__files` (`..`, an absolute path, a link out at any level, `__files` itself
+//! included) is refused and never read, and only regular files are read, through the
+//! confined reader (`crate::confined`), from the file's expansion budget.
 //! Templated bodies are checked while they still parse as JSON; `fault` and `proxyBaseUrl`
 //! responses define no body and are skipped. This loader must not print.
 
-use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use base64::Engine as _;
@@ -17,6 +18,8 @@ use base64::Engine as _;
 use super::mock::{self, Mock, MockBody};
 use super::tree::Node;
 use super::{Doc, Format, Reads, Sink, cassette};
+use crate::budget::Budget;
+use crate::confined::{Boundary, Refusal};
 use crate::rules::quote;
 
 pub static FORMAT: Format = Format {
@@ -95,7 +98,12 @@ fn mapping<'d>(doc: &Doc<'d>, node: &'d Node<'d>, number: usize, sink: &mut dyn 
             sink.skipped(1);
             return;
         }
-        match body_file(doc.path, &name, doc.options.max_decoded) {
+        match body_file(
+            doc.path,
+            &name,
+            doc.options.max_decoded,
+            &doc.options.budget,
+        ) {
             Ok(bytes) => MockBody::Decoded(bytes, field),
             Err(message) => return malformed(sink, field.start, message),
         }
@@ -114,9 +122,17 @@ fn mapping<'d>(doc: &Doc<'d>, node: &'d Node<'d>, number: usize, sink: &mut dyn 
     mock::respond(&item, mock, &format!("mapping {number}"), sink);
 }
 
-/// Reads a mapping's body file from its WireMock root's `__files`, within `limit` bytes.
-/// The name is refused before anything is opened when it could lead outside `__files`.
-fn body_file(mapping: Option<&Path>, name: &str, limit: usize) -> Result<Vec<u8>, String> {
+/// Reads a mapping's body file from its WireMock root's `__files`, within `limit` bytes
+/// drawn from the file's expansion budget. A name that could lead outside `__files` is
+/// refused before anything is looked up; any other goes through the confined reader, which
+/// refuses a real path outside `__files` as it lies under the root (a link at any level,
+/// `__files` itself included) and anything but a regular file.
+fn body_file(
+    mapping: Option<&Path>,
+    name: &str,
+    limit: usize,
+    budget: &Budget,
+) -> Result<Vec<u8>, String> {
     let shown = quote(name);
     let escapes = name.is_empty()
         || name.starts_with(['/', '\\'])
@@ -133,56 +149,49 @@ fn body_file(mapping: Option<&Path>, name: &str, limit: usize) -> Result<Vec<u8>
             "\"bodyFileName\" {shown} cannot be found: the mapping was not read from a file"
         ));
     };
-    let files = files_folder(mapping).ok_or_else(|| {
+    let root = wiremock_root(mapping).ok_or_else(|| {
         format!(
             "\"bodyFileName\" {shown} cannot be found: there is no __files folder beside the mapping or its mappings folder"
         )
     })?;
-    let folder = files
-        .canonicalize()
-        .map_err(|_| format!("\"bodyFileName\" {shown}: the __files folder cannot be read"))?;
-    // Resolving links here, before any open, is what keeps a link out of __files unread.
-    let target = folder.join(name).canonicalize().map_err(|_| {
-        format!("\"bodyFileName\" {shown} is not in the __files folder of the WireMock root")
-    })?;
-    if !target.starts_with(&folder) {
-        return Err(format!(
-            "\"bodyFileName\" {shown} leads outside the __files folder; it was not read"
-        ));
-    }
-    if !target.metadata().is_ok_and(|m| m.is_file()) {
-        return Err(format!("\"bodyFileName\" {shown} is not a regular file"));
-    }
-    let mut bytes = Vec::new();
-    std::fs::File::open(&target)
-        .and_then(|file| file.take(limit as u64 + 1).read_to_end(&mut bytes))
-        .map_err(|error| format!("\"bodyFileName\" {shown} could not be read: {error}"))?;
-    if bytes.len() > limit {
-        return Err(format!(
-            "\"bodyFileName\" {shown} is larger than {} MiB; not checked",
-            limit >> 20
-        ));
-    }
-    Ok(bytes)
+    // The root is resolved (a checkout under a linked path still works); `__files` and
+    // everything below it are not, so a `__files` that is a link leads out.
+    let files = Boundary::subfolder(&root, FILES)
+        .map_err(|_| format!("\"bodyFileName\" {shown}: the WireMock root cannot be read"))?;
+    let target = files.real().join(name);
+    files
+        .read(&target, limit, Some(budget), "the __files folder")
+        .map_err(|refusal| match refusal {
+            Refusal::Missing => format!(
+                "\"bodyFileName\" {shown} is not in the __files folder of the WireMock root"
+            ),
+            Refusal::Outside { .. } | Refusal::OutsideThroughLink { .. } => {
+                format!("\"bodyFileName\" {shown} {refusal}; it was not read")
+            }
+            refusal => format!("\"bodyFileName\" {shown} was not checked: {refusal}"),
+        })
 }
 
-/// The `__files` folder of the WireMock root a mapping file belongs to.
-fn files_folder(mapping: &Path) -> Option<PathBuf> {
+/// The body files' folder under a WireMock root.
+const FILES: &str = "__files";
+
+/// The WireMock root a mapping file belongs to: its own folder when `__files` is beside it,
+/// else the parent of the `mappings` folder holding it, when that has a `__files`. Found by
+/// where the folders lie, not where links lead: the confined read judges those.
+fn wiremock_root(mapping: &Path) -> Option<PathBuf> {
     let folder = match mapping.parent() {
         Some(parent) if !parent.as_os_str().is_empty() => parent,
         _ => Path::new("."),
     };
-    let beside = folder.join("__files");
-    if beside.is_dir() {
-        return Some(beside);
+    if folder.join(FILES).is_dir() {
+        return Some(folder.to_path_buf());
     }
     if folder.file_name().is_some_and(|n| n == "mappings") {
         let root = match folder.parent() {
             Some(parent) if !parent.as_os_str().is_empty() => parent,
             _ => Path::new("."),
         };
-        let files = root.join("__files");
-        return files.is_dir().then_some(files);
+        return root.join(FILES).is_dir().then(|| root.to_path_buf());
     }
     None
 }
@@ -201,10 +210,75 @@ mod tests {
             "C:\\x",
             "",
         ] {
-            let error = body_file(None, name, 1 << 20).unwrap_err();
+            let error = body_file(None, name, 1 << 20, &Budget::default()).unwrap_err();
             assert!(error.contains("leads outside"), "{name}: {error}");
         }
-        let error = body_file(None, "ok.json", 1 << 20).unwrap_err();
+        let error = body_file(None, "ok.json", 1 << 20, &Budget::default()).unwrap_err();
         assert!(error.contains("not read from a file"), "{error}");
+    }
+
+    /// What a loader hands over: responses and malformed findings' messages.
+    #[derive(Default)]
+    struct Tally {
+        responses: usize,
+        malformed: Vec<String>,
+    }
+
+    impl Sink for Tally {
+        fn response(&mut self, _: &crate::response::Response<'_>) {
+            self.responses += 1;
+        }
+        fn skipped(&mut self, _: usize) {}
+        fn malformed(&mut self, _: crate::position::TextPos, _: usize, message: String) {
+            self.malformed.push(message);
+        }
+    }
+
+    impl super::super::SplitSink for Tally {
+        fn part(&self) -> Self {
+            Self::default()
+        }
+        fn absorb(&mut self, part: Self) {
+            self.responses += part.responses;
+            self.malformed.extend(part.malformed);
+        }
+        fn shrink(&mut self) {}
+    }
+
+    #[test]
+    fn body_files_read_again_and_again_draw_on_the_file_budget() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(dir.path().join("mappings")).unwrap();
+        std::fs::create_dir_all(dir.path().join("__files")).unwrap();
+        let body = format!(r#"{{"type": "api", "message": "{}"}}"#, "x".repeat(600));
+        std::fs::write(dir.path().join("__files/big.json"), body).unwrap();
+        let one = serde_json::json!({
+            "request": {"method": "GET", "url": "/x"},
+            "response": {"status": 429, "bodyFileName": "big.json"}
+        });
+        let mapping = serde_json::json!({ "mappings": vec![one; 10] }).to_string();
+        let path = dir.path().join("mappings/many.json");
+        std::fs::write(&path, &mapping).unwrap();
+        let options = super::super::LoadOptions {
+            max_decoded: 2048,
+            ..super::super::LoadOptions::default()
+        };
+        let mut tally = Tally::default();
+        super::super::load(
+            mapping.as_bytes(),
+            "many.json",
+            Some(&path),
+            &options,
+            &mut tally,
+        )
+        .unwrap();
+        // Three reads fit in 2 KiB; every later one is refused without being read.
+        assert_eq!(tally.responses, 3, "{:?}", tally.malformed);
+        assert_eq!(tally.malformed.len(), 7);
+        assert!(
+            tally.malformed[0].contains("expands past the 2048 bytes"),
+            "{:?}",
+            tally.malformed
+        );
     }
 }

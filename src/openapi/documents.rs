@@ -3,7 +3,8 @@
 //!
 //! Only local references (`#/components/...`) and relative files (`errors.yaml#/Error`) are
 //! followed; a URL is refused before anything is fetched (errlint never touches the
-//! network). Every reference in every file is checked when the description loads, so a
+//! network), and a file is read only through the confined reader (`crate::confined`): a
+//! regular file whose real path lies in the root description's folder. Every reference in every file is checked when the description loads, so a
 //! missing file, a pointer to nothing or a chain of `$ref`s that never ends is a
 //! configuration error naming the file and the JSON Pointer (RFC 6901). Never prints.
 //!
@@ -23,6 +24,10 @@ use serde_json::value::RawValue;
 
 use crate::budget::Budget;
 use crate::capture::borrowed::Members;
+use crate::confined::Boundary;
+
+/// The largest file a `$ref` may name: as large as the largest body errlint decodes.
+const MAX_REFERENCED_FILE: usize = crate::budget::DEFAULT_BUDGET;
 
 /// A chain of references longer than this is a cycle (real descriptions chain two or three).
 const MAX_CHAIN: usize = 64;
@@ -57,6 +62,8 @@ pub struct Documents {
     pub raw_paths: Option<RawPaths>,
     /// What the description may make beyond its files' bytes (aliases, server variables).
     pub budget: Budget,
+    /// The real folder of the root: every file a `$ref` names must lie inside it.
+    boundary: Boundary,
 }
 
 /// The root file's `paths`, not yet parsed.
@@ -97,12 +104,19 @@ impl Documents {
     /// not yet followed.
     /// Copies that aliases make are drawn from `budget`, shared by every file read.
     pub fn load(root: &Path, lazy_paths: bool, budget: &Budget) -> Result<Self> {
+        let folder = match root.parent() {
+            Some(parent) if !parent.as_os_str().is_empty() => parent,
+            _ => Path::new("."),
+        };
+        let boundary =
+            Boundary::folder(folder).map_err(|e| anyhow!("cannot read {}: {e}", root.display()))?;
         let mut documents = Documents {
             budget: budget.clone(),
             docs: Vec::new(),
             followed: HashMap::new(),
             checked: 0,
             raw_paths: None,
+            boundary,
         };
         if lazy_paths {
             documents.read_root_lazily(root)?;
@@ -310,7 +324,7 @@ impl Documents {
                 None => {
                     let path = base.join(file);
                     let at = self.ref_at(from);
-                    self.read(&path)
+                    self.read_referenced(&path)
                         .map_err(|e| anyhow!("{at}: $ref {reference:?}: {e:#}"))?
                 }
             }
@@ -354,6 +368,19 @@ impl Documents {
     /// Reads one file (YAML or JSON, told apart by content) and returns its number.
     fn read(&mut self, path: &Path) -> Result<usize> {
         let value = read_value(path, &self.budget)?;
+        Ok(self.push(path, value))
+    }
+
+    /// Reads a file a `$ref` names through the confined reader: a regular file whose real
+    /// path, every link resolved, lies in the root's folder (`..` may climb back from a
+    /// subfolder, never out), and returns its number.
+    fn read_referenced(&mut self, path: &Path) -> Result<usize> {
+        let text = self
+            .boundary
+            .read_text(path, MAX_REFERENCED_FILE, None, "the description's folder")
+            .map_err(|refusal| anyhow!("cannot read {}: {refusal}", path.display()))?;
+        let value =
+            parse_text(&text, &self.budget).map_err(|e| anyhow!("{}: {e}", path.display()))?;
         Ok(self.push(path, value))
     }
 
