@@ -7,11 +7,20 @@ use libfuzzer_sys::fuzz_target;
 mod common;
 
 const NAMES: [&str; 8] = [
-    "fuzz.har", "fuzz.json", "fuzz.http", "fuzz.ndjson", "fuzz.txt", "get.404.json", "fuzz.jsonl", "fuzz.resp",
+    "fuzz.har",
+    "fuzz.json",
+    "fuzz.http",
+    "fuzz.ndjson",
+    "fuzz.txt",
+    "get.404.json",
+    "fuzz.jsonl",
+    "fuzz.resp",
 ];
 
 fuzz_target!(|data: &[u8]| {
-    let Some((&pick, capture)) = data.split_first() else { return };
+    let Some((&pick, capture)) = data.split_first() else {
+        return;
+    };
     let name = NAMES[usize::from(pick) % NAMES.len()];
     common::render_everything(&errlint::check_bytes(capture, name));
 });

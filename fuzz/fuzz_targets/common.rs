@@ -12,13 +12,26 @@ pub fn render_everything(report: &Report) -> String {
     for format in OutputFormat::ALL {
         for color in [false, true] {
             let mut out = Vec::new();
-            renderer(format).render(report, &RenderConfig { color, quiet: false }, &mut out).expect("rendering to memory cannot fail");
+            renderer(format)
+                .render(
+                    report,
+                    &RenderConfig {
+                        color,
+                        quiet: false,
+                    },
+                    &mut out,
+                )
+                .expect("rendering to memory cannot fail");
             let text = String::from_utf8(out).expect("reports are UTF-8");
             match format {
                 OutputFormat::Json | OutputFormat::Sarif | OutputFormat::Gitlab => {
-                    serde_json::from_str::<serde_json::Value>(&text).expect("machine formats are valid JSON");
+                    serde_json::from_str::<serde_json::Value>(&text)
+                        .expect("machine formats are valid JSON");
                 }
-                _ if !color => assert!(!text.contains('\u{1b}'), "an escape character reached {format:?}"),
+                _ if !color => assert!(
+                    !text.contains('\u{1b}'),
+                    "an escape character reached {format:?}"
+                ),
                 _ => {}
             }
             all.push_str(&text);

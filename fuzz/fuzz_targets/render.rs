@@ -5,6 +5,7 @@ use std::sync::Arc;
 
 use errlint::diagnostic::{Diagnostic, Report, RequestInfo};
 use errlint::excerpt::excerpt;
+use errlint::response::RecordId;
 use errlint::rules::{RULES, Severity};
 use libfuzzer_sys::fuzz_target;
 
@@ -21,19 +22,38 @@ fuzz_target!(|data: &[u8]| {
     let rule = RULES[data.len() % RULES.len()];
     let diagnostic = Diagnostic {
         rule: rule.name,
-        severity: if data.len() % 2 == 0 { Severity::Error } else { Severity::Warning },
+        severity: if data.len() % 2 == 0 {
+            Severity::Error
+        } else {
+            Severity::Warning
+        },
         message,
         file: Arc::from(file),
         line: data.len() as u32,
         column: 1 + span_start as u32,
         response: data.len(),
-        pointer: Some(pointer.into()),
+        // The keyword, template and record id are captured text too: the pointer's, the
+        // URL's and the help's, so every renderer escapes them.
+        keyword: Some(pointer.clone().into()),
+        pointer: Some(pointer.clone().into()),
         status: Some(i64::from(data.get(1).copied().unwrap_or(0)) * 3),
-        request: Some(Arc::new(RequestInfo { method: Some("GET".into()), url: Some(url) })),
+        request: Some(Arc::new(RequestInfo {
+            method: Some("GET".into()),
+            template: Some(url.clone()),
+            url: Some(url),
+        })),
         label: Some("label".into()),
+        id: Some(RecordId::Text(Arc::from(help.as_str()))),
         help: Some(help.into()),
-        excerpt: Some(excerpt(body, span_start..span_start + usize::from(data.get(1).copied().unwrap_or(3) % 8), |n| Some(n as u32 + 1))),
+        excerpt: Some(excerpt(
+            body,
+            span_start..span_start + usize::from(data.get(1).copied().unwrap_or(3) % 8),
+            |n| Some(n as u32 + 1),
+        )),
     };
-    let report = Report { diagnostics: vec![Box::new(diagnostic.clone()), Box::new(diagnostic)], ..Report::default() };
+    let report = Report {
+        diagnostics: vec![Box::new(diagnostic.clone()), Box::new(diagnostic)],
+        ..Report::default()
+    };
     common::render_everything(&report);
 });

@@ -16,10 +16,15 @@ fn json_string(text: &str) -> String {
 }
 
 fuzz_target!(|data: &[u8]| {
-    if data.windows(MARK.len()).any(|w| w.eq_ignore_ascii_case(MARK.as_bytes())) {
+    if data
+        .windows(MARK.len())
+        .any(|w| w.eq_ignore_ascii_case(MARK.as_bytes()))
+    {
         return;
     }
-    let Some((&pick, rest)) = data.split_first() else { return };
+    let Some((&pick, rest)) = data.split_first() else {
+        return;
+    };
     let fuzz = String::from_utf8_lossy(rest);
     let secret = |n: u32| format!("{MARK}-{n}\"q\\u0041-ü€😀\"");
     let status = 400 + u32::from(pick) % 200;
@@ -37,7 +42,11 @@ fuzz_target!(|data: &[u8]| {
             format!(
                 r#"{{"log":{{"entries":[{{"request":{{"method":"GET","url":{url},"headers":[{h1}]}},"response":{{"status":{status},"headers":[{h2}],"content":{{"mimeType":"application/json","text":{body}}}}}}}]}}}}"#,
                 url = json_string(&url),
-                h1 = json_string(&format!("Authorization: Digest username={}, nonce={}", secret(5), secret(6))),
+                h1 = json_string(&format!(
+                    "Authorization: Digest username={}, nonce={}",
+                    secret(5),
+                    secret(6)
+                )),
                 h2 = json_string(&format!("Set-Cookie: sid={}; Path=/", secret(7))),
                 body = json_string(&fuzz),
             ),
@@ -46,7 +55,10 @@ fuzz_target!(|data: &[u8]| {
             "fuzz.http",
             format!(
                 "HTTP/1.1 {status} X\r\nContent-Type: application/json\r\nSet-Cookie: sid={}\r\n\r\n{fuzz}\r\nGET /v1/me?token={} HTTP/1.1\r\nAuthorization: Bearer {}\r\nCookie: a={}\r\n\r\n",
-                secret(8), secret(9), secret(10), secret(11)
+                secret(8),
+                secret(9),
+                secret(10),
+                secret(11)
             ),
         ),
         _ => (
@@ -54,7 +66,11 @@ fuzz_target!(|data: &[u8]| {
             format!(
                 "{{\"status\":{status},\"url\":{url},\"headers\":{{\"Authorization\":{auth}}},\"body\":{body}}}\n{{\"status\":{status},\"headers\":{digest}}}\n{fuzz}\n",
                 url = json_string(&url),
-                auth = json_string(&format!("Digest username={}, response={}", secret(12), secret(13))),
+                auth = json_string(&format!(
+                    "Digest username={}, response={}",
+                    secret(12),
+                    secret(13)
+                )),
                 digest = json_string(&format!("Digest username={}", secret(14))),
                 body = json_string(&fuzz),
             ),

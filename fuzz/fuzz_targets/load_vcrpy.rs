@@ -1,0 +1,16 @@
+//! vcrpy cassettes (YAML and JSON, 1.0 and the older root list of interactions with header
+//! lines): the first byte picks the file name, then every renderer.
+#![no_main]
+use libfuzzer_sys::fuzz_target;
+
+mod common;
+
+const NAMES: [&str; 3] = ["fuzz.yaml", "fuzz.json", "fuzz.yml"];
+
+fuzz_target!(|data: &[u8]| {
+    let Some((&pick, capture)) = data.split_first() else {
+        return;
+    };
+    let name = NAMES[usize::from(pick) % NAMES.len()];
+    common::render_everything(&errlint::check_bytes(capture, name));
+});
