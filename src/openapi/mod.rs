@@ -675,7 +675,20 @@ pub fn server_url(
     defaults: &HashMap<&str, &str>,
     budget: &Budget,
 ) -> Result<String, Exhausted> {
-    let mut out = String::with_capacity(url.len());
+    // Measured first, drawn once, then made at its exact size: a growing string would hold
+    // up to twice what the budget allows.
+    let mut size = 0usize;
+    substitute(url, defaults, &mut |part| {
+        size = size.saturating_add(part.len())
+    });
+    budget.draw_growth(url.len(), size)?;
+    let mut out = String::with_capacity(size);
+    substitute(url, defaults, &mut |part| out.push_str(part));
+    Ok(out)
+}
+
+/// Hands the parts of `url` with its variables substituted, in order, to `emit`.
+fn substitute<'u>(url: &'u str, defaults: &HashMap<&str, &'u str>, emit: &mut dyn FnMut(&'u str)) {
     let mut rest = url;
     while let Some(open) = rest.find('{') {
         let Some(close) = rest[open..].find('}').map(|c| open + c) else {
@@ -683,19 +696,14 @@ pub fn server_url(
         };
         // The innermost `{`: in `{{a}` the name is `a`.
         let open = open + rest[open..close].rfind('{').unwrap_or(0);
-        let name = &rest[open + 1..close];
-        out.push_str(&rest[..open]);
-        match defaults.get(name) {
-            Some(default) => {
-                budget.draw_growth(close + 1 - open, default.len())?;
-                out.push_str(default);
-            }
-            None => out.push_str(&rest[open..=close]),
+        emit(&rest[..open]);
+        match defaults.get(&rest[open + 1..close]) {
+            Some(default) => emit(default),
+            None => emit(&rest[open..=close]),
         }
         rest = &rest[close + 1..];
     }
-    out.push_str(rest);
-    Ok(out)
+    emit(rest);
 }
 
 /// Base paths longest first (a longer base is the more specific match), each once; the
