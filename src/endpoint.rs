@@ -5,9 +5,10 @@
 //! URL path with identifier-like segments (numbers, UUIDs, long hex, prefixed ids such as
 //! `cus_9s8d7f`, base64-ish tokens) shown as `{id}`, so `/v1/customers/cus_9s8d7f` and
 //! `/v1/customers/cus_0a1b2c` count as one endpoint. Words (`customers`, `search`, `v1`)
-//! are never folded: a wrongly merged endpoint hides a broken one. It never sees a query
-//! string (URLs reach reports through `redact_url`), and it escapes nothing: every format
-//! escapes the name for its own medium.
+//! are never folded: a wrongly merged endpoint hides a broken one. The path is the one
+//! `redact::redact_url` shows, found by the same parse (so no URL form puts credentials or a
+//! query into a name), and it escapes nothing: every format escapes the name for its own
+//! medium.
 
 use crate::diagnostic::RequestInfo;
 
@@ -20,7 +21,7 @@ pub fn of(request: Option<&RequestInfo>) -> Option<String> {
     let request = request?;
     let path = match (&request.template, &request.url) {
         (Some(template), _) => template.clone(),
-        (None, Some(url)) => template_of(path_of(url)),
+        (None, Some(url)) => template_of(&crate::redact::shown_path(url)),
         (None, None) => return None,
     };
     let name = match request.method.as_deref() {
@@ -30,7 +31,9 @@ pub fn of(request: Option<&RequestInfo>) -> Option<String> {
     Some(cut(name))
 }
 
-/// The path of a URL: without scheme and authority, query or fragment; `/` when empty.
+/// The path of a URL for matching it to an API description's operations: without scheme and
+/// authority, query or fragment; `/` when empty. Never shown: endpoint names take the path
+/// `redact::shown_path` gives.
 pub fn path_of(url: &str) -> &str {
     // Byte searches: this runs for every response a description is matched against.
     let url = &url[..memchr::memchr2(b'?', b'#', url.as_bytes()).unwrap_or(url.len())];
@@ -199,6 +202,16 @@ mod tests {
     fn queries_and_fragments_never_reach_a_name() {
         assert_eq!(path_of("https://h/v1/a?token=s3cret#x"), "/v1/a");
         assert_eq!(path_of("/v1/a?token=s3cret"), "/v1/a");
+        for url in [
+            "https://u:SECRET@h/v1/a?token=SECRET#SECRET",
+            " https:u:SECRET@h/v1/a?token=SECRET",
+            "https:\\\\u:SECRET@h\\v1\\a",
+            "u:SECRET@h/v1/a?token=SECRET",
+            "https://u:SE/CRET@h/v1/a",
+        ] {
+            let name = of(Some(&request(Some("GET"), Some(url))));
+            assert_eq!(name.as_deref(), Some("GET /v1/a"), "{url:?}");
+        }
     }
 
     #[test]

@@ -43,6 +43,7 @@ pub mod openapi;
 pub mod output_file;
 pub mod paths;
 pub mod position;
+pub mod redact;
 pub mod render;
 pub mod response;
 pub mod rule_set;

@@ -284,3 +284,57 @@ fn a_panic_prints_no_captured_bytes_and_exits_2() {
         "one line, no backtrace: {stderr}"
     );
 }
+
+/// Raw HTTP bodies made of partial request and status lines (`GET ` repeated, lines of
+/// `A A A`, ` HTTP/` on one line, `\nHTTP/` without a status), gzipped to a few KB, at n and
+/// 4n bytes: a scan for the next request line that started again per candidate took minutes
+/// on them. How much work the scans do is counted, and held to a bounded number of looks per
+/// byte, by the unit test in `src/capture/raw_http.rs`; here the real binary only has to
+/// finish them, under a timeout far above what a linear scan needs.
+#[test]
+fn raw_http_bodies_of_request_line_lookalikes_are_read_in_one_pass() {
+    let lookalikes: [&[u8]; 4] = [b"GET ", b"A A A\n", b" HTTP/", b"\nHTTP/"];
+    let dir = tempfile::tempdir().unwrap();
+    let n = 4 << 20;
+    let mut names = Vec::new();
+    for (i, unit) in lookalikes.iter().enumerate() {
+        for size in [n, 4 * n] {
+            let mut text =
+                b"HTTP/1.1 500 Internal Server Error\r\nContent-Type: text/plain\r\n\r\nX".to_vec();
+            text.extend(unit.repeat(size / unit.len()));
+            let mut encoder =
+                flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+            encoder.write_all(&text).unwrap();
+            let gz = encoder.finish().unwrap();
+            assert!(gz.len() < 64 * 1024, "{} bytes", gz.len());
+            let name = format!("lookalike-{i}-{size}.http.gz");
+            std::fs::write(dir.path().join(&name), gz).unwrap();
+            names.push(name);
+        }
+    }
+    let output = Command::cargo_bin("errlint")
+        .unwrap()
+        .args(["check", "-f", "json"])
+        .arg(dir.path())
+        .timeout(std::time::Duration::from_secs(300))
+        .output()
+        .unwrap();
+    assert_eq!(
+        output.status.code(),
+        Some(1),
+        "stderr: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let report: Value = serde_json::from_slice(&output.stdout).unwrap();
+    for name in names {
+        let path = dir.path().join(&name).display().to_string();
+        assert!(
+            report["diagnostics"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|d| d["file"] == path.as_str() && d["rule"] == "non-json-error-body"),
+            "{name}: no finding"
+        );
+    }
+}

@@ -85,4 +85,35 @@ proptest! {
         }]}});
         check_and_render(har.to_string().as_bytes(), "x.har");
     }
+
+    #[test]
+    fn redaction_takes_any_text_and_shows_no_query_or_fragment(text in any::<String>()) {
+        let shown = errlint::redact::redact_url(&text);
+        prop_assert!(!shown.contains(['?', '#']), "{text:?} shown as {shown:?}");
+        let path = errlint::redact::shown_path(&text);
+        prop_assert!(!path.contains(['?', '#']), "{text:?}: path {path:?}");
+    }
+
+    /// Credentials whose password holds anything (quotes, backslashes, `/`, `?`, `#`, `@`,
+    /// multi-byte text), in any way of writing a URL's start browsers accept, never show:
+    /// in no case, since hosts are shown in lower case.
+    #[test]
+    fn credentials_with_any_characters_never_show(
+        shape in 0usize..8,
+        around in "[ \t\u{0}\u{1f}]{0,3}",
+        password in "[a-zA-Z0-9\"'\\\\/?#@:%;=ü€😀 -]{0,16}",
+        host in prop::sample::select(vec!["api.example.com", "API.example.com:8443", "[::1]:8080", "10.0.0.1", "{{baseUrl}}"]),
+        path in "(/[a-z0-9@._~-]{0,8}){0,3}",
+        query in "[a-zA-Z0-9\"'\\\\/?#@:%&=ü€😀 -]{0,16}",
+    ) {
+        // `:` and a letter after the user name: what ends the authority early is then never
+        // a valid port, so the parser cannot take the user name for a host.
+        let userinfo = format!("CANARY:x{password}CANARY");
+        let start = ["https://", "HTTPS://", "https:", "https:\\\\", "https:/\\", "//", "\\\\", ""][shape];
+        let url = format!("{around}{start}{userinfo}@{host}{path}?CANARY{query}#CANARY{query}{around}");
+        let shown = errlint::redact::redact_url(&url);
+        prop_assert!(!shown.to_ascii_lowercase().contains("canary"), "{url:?} shown as {shown:?}");
+        let path = errlint::redact::shown_path(&url);
+        prop_assert!(!path.to_ascii_lowercase().contains("canary"), "{url:?}: path {path:?}");
+    }
 }

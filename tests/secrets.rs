@@ -210,3 +210,441 @@ fn report_files_and_baselines_hold_no_secret() {
         .code(0);
     assert_no_canary("baseline", &std::fs::read_to_string(&baseline).unwrap());
 }
+
+// ---- credentials in every URL form ------------------------------------------------------
+
+/// Credentials as captures hold them: plain, with the characters that break naive redaction
+/// (quotes, backslashes, multi-byte; written raw, as hand-made fixtures do, and
+/// percent-encoded, as browsers write them), with `@` inside, and a bare token.
+fn userinfos(n: usize) -> Vec<String> {
+    use percent_encoding::{NON_ALPHANUMERIC, utf8_percent_encode};
+    let encoded = |text: &str| utf8_percent_encode(text, NON_ALPHANUMERIC).to_string();
+    vec![
+        format!("CANARY-{n}u:CANARY-{n}p"),
+        format!("CANARY-{n}u:{}", secret(&format!("{n}p"))),
+        format!(
+            "{}:{}",
+            encoded(&secret(&format!("{n}u"))),
+            encoded(&secret(&format!("{n}p")))
+        ),
+        format!("CANARY-{n}u:CANARY-{n}p@x"),
+        format!("CANARY-{n}u@x:CANARY-{n}p"),
+        format!("CANARY-{n}t"),
+        secret(&format!("{n}t")),
+    ]
+}
+
+const HOSTS: [&str; 6] = [
+    "api.example.com",
+    "API.Example.COM",
+    "api.example.com:8443",
+    "[2001:db8::1]",
+    "[::1]:8080",
+    "127.0.0.1:9000",
+];
+
+/// The ways a URL's start is written that browsers accept (WHATWG URL: backslashes, missing
+/// or extra slashes, any case) and the scheme-less one of Postman raw URLs and envelopes.
+const SHAPES: [&str; 12] = [
+    "https://{userinfo}@{host}{path}",
+    "HTTPS://{userinfo}@{host}{path}",
+    "https:{userinfo}@{host}{path}",
+    "https:/{userinfo}@{host}{path}",
+    "https:\\\\{userinfo}@{host}{path}",
+    "https:/\\{userinfo}@{host}{path}",
+    "http:///{userinfo}@{host}{path}",
+    "wss://{userinfo}@{host}{path}",
+    "git+https://{userinfo}@{host}{path}",
+    "//{userinfo}@{host}{path}",
+    "\\\\{userinfo}@{host}{path}",
+    "{userinfo}@{host}{path}",
+];
+
+/// What surrounds or interrupts the URL: nothing, spaces, C0 controls, and tabs and line
+/// ends inside (which WHATWG removes).
+const WRAPPINGS: [&str; 4] = ["", "  ", "\u{1}\u{1f} \u{0}", "\t\n"];
+
+/// A family of URLs holding credentials, queries and fragments, each part a canary.
+fn url_family() -> Vec<String> {
+    let mut urls = Vec::new();
+    for (s, shape) in SHAPES.iter().enumerate() {
+        for (w, wrapping) in WRAPPINGS.iter().enumerate() {
+            for (u, userinfo) in userinfos(s * 100 + w * 10).into_iter().enumerate() {
+                let host = HOSTS[(s + w + u) % HOSTS.len()];
+                let n = s * 100 + w * 10 + u;
+                let path = format!(
+                    "/v1/orders;jsessionid=CANARY-{n}j/items?token={}&k=CANARY-{n}k#{}",
+                    secret(&format!("{n}q")),
+                    secret(&format!("{n}f"))
+                );
+                let url = shape
+                    .replace("{userinfo}", &userinfo)
+                    .replace("{host}", host)
+                    .replace("{path}", &path);
+                let url = match *wrapping {
+                    "\t\n" => {
+                        // Inside the scheme (or the user name) and inside the host.
+                        let mut chars: Vec<char> = url.chars().collect();
+                        chars.insert(2, '\t');
+                        let at = url[..url.find("/v1").unwrap()].chars().count();
+                        chars.insert(at, '\n');
+                        chars.into_iter().collect()
+                    }
+                    around => format!("{around}{url}{around}"),
+                };
+                urls.push(url);
+            }
+        }
+    }
+    urls
+}
+
+fn ndjson_of(urls: &[String]) -> String {
+    urls.iter()
+        .map(|url| {
+            json!({"status": 400, "method": "GET", "url": url, "body": bad_body()}).to_string()
+                + "\n"
+        })
+        .collect()
+}
+
+fn postman_of(urls: &[String]) -> String {
+    let items: Vec<_> = urls
+        .iter()
+        .enumerate()
+        .map(|(i, url)| {
+            // The URL as a string, and as an object with `raw`, as Postman saves both.
+            let url = if i % 2 == 0 {
+                json!(url)
+            } else {
+                json!({"raw": url})
+            };
+            json!({
+                "name": format!("item {i}"),
+                "request": {"method": "GET", "url": url},
+                "response": [{
+                    "name": "bad",
+                    "code": 400,
+                    "header": [{"key": "Content-Type", "value": "application/json"}],
+                    "body": bad_body(),
+                    "originalRequest": {"method": "GET", "url": url}
+                }]
+            })
+        })
+        .collect();
+    json!({"info": {"name": "c", "schema": "https://schema.getpostman.com/json/collection/v2.1.0/collection.json"}, "item": items})
+        .to_string()
+}
+
+fn har_of(urls: &[String]) -> String {
+    let entries: Vec<_> = urls
+        .iter()
+        .map(|url| {
+            json!({
+                "request": {"method": "GET", "url": url, "headers": []},
+                "response": {
+                    "status": 400,
+                    "headers": [{"name": "Content-Type", "value": "application/json"}],
+                    "content": {"mimeType": "application/json", "text": bad_body(), "size": 1}
+                }
+            })
+        })
+        .collect();
+    json!({"log": {"version": "1.2", "entries": entries}}).to_string()
+}
+
+/// A WARC record per URL (as `WARC-Target-URI`, a header line: no line ends in it).
+fn warc_of(urls: &[String]) -> Vec<u8> {
+    let mut warc = Vec::new();
+    for url in urls.iter().filter(|url| !url.contains(['\r', '\n'])) {
+        let block = format!(
+            "HTTP/1.1 400 Bad Request\r\nContent-Type: application/json\r\n\r\n{}",
+            bad_body()
+        );
+        warc.extend(
+            format!(
+                "WARC/1.0\r\nWARC-Type: response\r\nWARC-Target-URI: {url}\r\nContent-Type: application/http; msgtype=response\r\nContent-Length: {}\r\n\r\n{block}\r\n\r\n",
+                block.len()
+            )
+            .into_bytes(),
+        );
+    }
+    warc
+}
+
+fn zip(members: &[(String, Vec<u8>)]) -> Vec<u8> {
+    use std::io::Write as _;
+    let mut writer = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let options = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated);
+    for (name, bytes) in members {
+        writer.start_file(name.as_str(), options).unwrap();
+        writer.write_all(bytes).unwrap();
+    }
+    writer.finish().unwrap().into_inner()
+}
+
+/// A Fiddler session per URL, the URL in its request line (which splits at whitespace, so
+/// only URLs without any).
+fn saz_of(urls: &[String]) -> Vec<u8> {
+    let mut members = Vec::new();
+    for (i, url) in urls
+        .iter()
+        .map(|url| url.trim_matches(|c: char| c <= ' '))
+        .filter(|url| !url.contains(char::is_whitespace))
+        .enumerate()
+    {
+        members.push((
+            format!("raw/{}_c.txt", i + 1),
+            format!("GET {url} HTTP/1.1\r\nAuthorization: Bearer CANARY-saz\r\n\r\n").into_bytes(),
+        ));
+        members.push((
+            format!("raw/{}_s.txt", i + 1),
+            format!(
+                "HTTP/1.1 400 Bad Request\r\nContent-Type: application/json\r\n\r\n{}",
+                bad_body()
+            )
+            .into_bytes(),
+        ));
+    }
+    zip(&members)
+}
+
+/// No canary in any case: hosts are shown in lower case, so a credential read as a host
+/// would show as `canary-…`.
+fn assert_no_canary_any_case(what: &str, text: &str) {
+    let lower = text.to_ascii_lowercase();
+    let leaked: Vec<&str> = lower
+        .match_indices("canary")
+        .map(|(i, _)| {
+            let mut end = (i + 40).min(text.len());
+            while !text.is_char_boundary(end) {
+                end -= 1;
+            }
+            &text[i.saturating_sub(40)..end]
+        })
+        .collect();
+    assert!(leaked.is_empty(), "{what} leaked {leaked:#?}");
+}
+
+/// Every format, and `--statistics` in each format that has it.
+fn every_report(dir: &std::path::Path, files: &[&str]) {
+    let mut runs: Vec<Vec<String>> = OutputFormat::ALL
+        .iter()
+        .filter_map(|format| format.to_possible_value())
+        .map(|value| vec!["-f".to_string(), value.get_name().to_string()])
+        .collect();
+    for format in ["human", "concise", "json"] {
+        runs.push(vec!["--statistics".into(), "-f".into(), format.into()]);
+    }
+    for args in runs {
+        let output = Command::cargo_bin("errlint")
+            .unwrap()
+            .arg("check")
+            .args(&args)
+            .arg(dir)
+            .output()
+            .unwrap();
+        let stdout = String::from_utf8_lossy(&output.stdout);
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(output.status.code(), Some(1), "{args:?}: {stderr}");
+        if args == ["-f", "json"] {
+            // Findings really were forced on every capture (human output groups repeats, so
+            // only the json report is sure to name every file).
+            for file in files {
+                assert!(stdout.contains(file), "{args:?}: no finding on {file}");
+            }
+        }
+        assert_no_canary_any_case(&format!("{args:?} stdout"), &stdout);
+        assert_no_canary_any_case(&format!("{args:?} stderr"), &stderr);
+    }
+}
+
+#[test]
+fn credentials_in_no_url_form_are_shown() {
+    let urls = url_family();
+    assert!(urls.len() > 300, "{}", urls.len());
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("urls.har"), har_of(&urls)).unwrap();
+    std::fs::write(dir.path().join("urls.ndjson"), ndjson_of(&urls)).unwrap();
+    std::fs::write(
+        dir.path().join("urls.postman_collection.json"),
+        postman_of(&urls),
+    )
+    .unwrap();
+    std::fs::write(dir.path().join("urls.warc"), warc_of(&urls)).unwrap();
+    std::fs::write(dir.path().join("urls.saz"), saz_of(&urls)).unwrap();
+    // One envelope per file: the shape errlint's docs suggest for hand-written fixtures.
+    for (i, url) in urls.iter().enumerate().step_by(7) {
+        let envelope = json!({"status": 400, "method": "GET", "url": url, "body": bad_body()});
+        std::fs::write(
+            dir.path().join(format!("envelope-{i}.json")),
+            envelope.to_string(),
+        )
+        .unwrap();
+    }
+    every_report(
+        dir.path(),
+        &[
+            "urls.har",
+            "urls.ndjson",
+            "urls.postman_collection.json",
+            "urls.warc",
+            "urls.saz",
+            "envelope-0.json",
+        ],
+    );
+}
+
+#[test]
+fn shown_urls_keep_their_host_and_path() {
+    // Redaction that showed nothing would pass the test above: what is left is real.
+    let dir = tempfile::tempdir().unwrap();
+    let urls: Vec<String> = [
+        " https:u:CANARY-p@api.example.com/v1/orders?t=CANARY-q",
+        "https:\\\\u:CANARY-p@api.example.com\\v1\\orders",
+        "u:CANARY-p@api.example.com/v1/orders?t=CANARY-q",
+    ]
+    .map(String::from)
+    .to_vec();
+    std::fs::write(dir.path().join("urls.ndjson"), ndjson_of(&urls)).unwrap();
+    let output = Command::cargo_bin("errlint")
+        .unwrap()
+        .args(["check", "-f", "json"])
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let shown: std::collections::BTreeSet<&str> = report["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|d| d["request"]["url"].as_str())
+        .collect();
+    assert_eq!(
+        shown,
+        [
+            "https://api.example.com/v1/orders",
+            "api.example.com/v1/orders"
+        ]
+        .into_iter()
+        .collect()
+    );
+    let output = Command::cargo_bin("errlint")
+        .unwrap()
+        .args(["check", "--statistics", "-f", "json"])
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    let statistics = String::from_utf8_lossy(&output.stdout);
+    assert!(statistics.contains("GET /v1/orders"), "{statistics}");
+    assert_no_canary_any_case("statistics", &statistics);
+}
+
+// ---- request text after a response --------------------------------------------------------
+
+/// Request lines as tools write them: spacing, curl `-v`'s `> `, versions, methods.
+fn request_lines(n: usize) -> Vec<String> {
+    let target = format!(
+        "/v1/login?password=CANARY-{n}a&t={}",
+        secret(&format!("{n}b"))
+    );
+    let absolute = format!("https://u:CANARY-{n}c@api.example.com/v1?k=CANARY-{n}d");
+    vec![
+        format!("POST {target} HTTP/1.1"),
+        format!("POST  {target}   HTTP/1.1"),
+        format!("POST\t{target}\tHTTP/1.1"),
+        format!("POST {target} HTTP/1.1   "),
+        format!("POST {target} HTTP/1.1 \t "),
+        format!("   POST {target} HTTP/1.1"),
+        format!("> POST {target} HTTP/1.1"),
+        format!(">POST {target} HTTP/2"),
+        format!(">\t POST  {absolute}  HTTP/1.0 "),
+        format!("GET {absolute} HTTP/3"),
+        format!("M-SEARCH {target} HTTP/1.1"),
+        format!("PATCH /v1/a b?t=CANARY-{n}e HTTP/1.1"),
+    ]
+}
+
+/// The request's own lines after its request line: headers and a body, all canaries.
+fn request_rest(n: usize, eol: &str, prefix: &str) -> String {
+    format!(
+        "{prefix}Authorization: Digest username={}, response={}{eol}{prefix}Cookie: s=CANARY-{n}g{eol}{prefix}{eol}{{\"password\": {:?}}}{eol}",
+        secret(&format!("{n}f")),
+        secret(&format!("{n}h")),
+        secret(&format!("{n}i")),
+    )
+}
+
+/// A response, then a request written after it (as proxies and `curl -v` log an exchange),
+/// then another response: in every line-end style.
+fn exchanges() -> Vec<(String, Vec<u8>)> {
+    let response = |eol: &str| {
+        format!(
+            "HTTP/1.1 400 Bad Request{eol}Content-Type: application/json{eol}{eol}{}{eol}",
+            bad_body()
+        )
+    };
+    let mut files = Vec::new();
+    // Line ends of the responses and of the request: a request written with lone CRs still
+    // ends the body before it.
+    let line_ends = [("\r\n", "\r\n"), ("\n", "\n"), ("\r\n", "\r"), ("\n", "\r")];
+    for (e, (eol, request_eol)) in line_ends.into_iter().enumerate() {
+        for (l, line) in request_lines(e * 100).into_iter().enumerate() {
+            let n = e * 100 + l;
+            let prefix = if line.trim_start().starts_with('>') {
+                "> "
+            } else {
+                ""
+            };
+            let text = format!(
+                "{first}{line}{request_eol}{rest}{second}",
+                first = response(eol),
+                rest = request_rest(n, request_eol, prefix),
+                second = response(eol),
+            );
+            files.push((format!("exchange-{n}.http"), text.into_bytes()));
+        }
+    }
+    // curl -v -i: the response, then curl's notes and the next request on one stream.
+    let curl = format!(
+        "{}* Connection #0 to host api.example.com left intact\n* Re-using existing connection\n> GET /v1/me?k=CANARY-900a HTTP/2\n> Host: api.example.com\n> Authorization: Bearer CANARY-900b\n>\n< HTTP/2 400\n< content-type: application/json\n<\n{}",
+        response("\r\n"),
+        bad_body()
+    );
+    files.push(("curl-v.http".into(), curl.into_bytes()));
+    files
+}
+
+#[test]
+fn request_text_after_a_response_is_never_shown() {
+    let dir = tempfile::tempdir().unwrap();
+    let files = exchanges();
+    for (name, bytes) in &files {
+        std::fs::write(dir.path().join(name), bytes).unwrap();
+    }
+    // The same responses as WARC blocks and as Fiddler sessions' responses.
+    let mut warc = Vec::new();
+    let mut sessions = Vec::new();
+    for (i, (_, block)) in files.iter().enumerate() {
+        warc.extend(
+            format!(
+                "WARC/1.0\r\nWARC-Type: response\r\nWARC-Target-URI: https://api.example.com/{i}\r\nContent-Type: application/http; msgtype=response\r\nContent-Length: {}\r\n\r\n",
+                block.len()
+            )
+            .into_bytes(),
+        );
+        warc.extend(block);
+        warc.extend(b"\r\n\r\n");
+        sessions.push((
+            format!("raw/{}_c.txt", i + 1),
+            format!("GET https://api.example.com/{i} HTTP/1.1\r\n\r\n").into_bytes(),
+        ));
+        sessions.push((format!("raw/{}_s.txt", i + 1), block.clone()));
+    }
+    std::fs::write(dir.path().join("exchanges.warc"), warc).unwrap();
+    std::fs::write(dir.path().join("exchanges.saz"), zip(&sessions)).unwrap();
+    let mut names: Vec<&str> = files.iter().map(|(name, _)| name.as_str()).collect();
+    names.extend(["exchanges.warc", "exchanges.saz"]);
+    every_report(dir.path(), &names);
+}
