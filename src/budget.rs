@@ -36,7 +36,7 @@ impl std::fmt::Display for Exhausted {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(
             f,
-            "it expands past the {} of data errlint makes from one file",
+            "the file expands past the {} of data errlint makes from one file",
             mebibytes(self.limit)
         )
     }

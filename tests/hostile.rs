@@ -2,18 +2,14 @@
 //! its finding, the run exits 1 (never a panic's code), and the control files beside them are
 //! still checked.
 
-use std::io::Write as _;
 use std::path::Path;
 use std::process::Command as Process;
 
 use assert_cmd::Command;
 use serde_json::{Value, json};
 
-fn gzip(data: &[u8]) -> Vec<u8> {
-    let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
-    encoder.write_all(data).unwrap();
-    encoder.finish().unwrap()
-}
+mod support;
+use support::gzip;
 
 fn har_with(entries: Vec<Value>) -> String {
     json!({"log": {"version": "1.2", "entries": entries}}).to_string()
@@ -25,6 +21,24 @@ fn har_entry(status: Value, text: &str, encoding: Option<&str>) -> Value {
         content["encoding"] = json!(e);
     }
     json!({"request": {"method": "GET", "url": "https://api.example.com/x"}, "response": {"status": status, "headers": [], "content": content}})
+}
+
+/// `errlint check -f json PATH`, which must end with findings (exit 1) within `seconds`.
+fn json_report_with_findings(path: &Path, seconds: u64) -> Value {
+    let output = Command::cargo_bin("errlint")
+        .unwrap()
+        .args(["check", "-f", "json"])
+        .arg(path)
+        .timeout(std::time::Duration::from_secs(seconds))
+        .output()
+        .unwrap();
+    assert_eq!(
+        output.status.code(),
+        Some(1),
+        "stderr: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    serde_json::from_slice(&output.stdout).unwrap()
 }
 
 const MISMATCH: &str = r#"{"type": "api", "code": "c", "message": "m", "param": null}"#;
@@ -121,20 +135,7 @@ fn hostile_files_each_get_a_finding_and_the_rest_is_still_checked() {
         let _socket = std::os::unix::net::UnixListener::bind(root.join("socket.json")).unwrap();
     }
 
-    let output = Command::cargo_bin("errlint")
-        .unwrap()
-        .args(["check", "-f", "json"])
-        .arg(root)
-        .timeout(std::time::Duration::from_secs(60))
-        .output()
-        .unwrap();
-    assert_eq!(
-        output.status.code(),
-        Some(1),
-        "stderr: {}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    let report: Value = serde_json::from_slice(&output.stdout).unwrap();
+    let report = json_report_with_findings(root, 60);
     let rules_of = |name: &str| -> Vec<String> {
         let path = root.join(name).display().to_string();
         let mut rules: Vec<String> = report["diagnostics"]
@@ -302,30 +303,14 @@ fn raw_http_bodies_of_request_line_lookalikes_are_read_in_one_pass() {
             let mut text =
                 b"HTTP/1.1 500 Internal Server Error\r\nContent-Type: text/plain\r\n\r\nX".to_vec();
             text.extend(unit.repeat(size / unit.len()));
-            let mut encoder =
-                flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
-            encoder.write_all(&text).unwrap();
-            let gz = encoder.finish().unwrap();
+            let gz = gzip(&text);
             assert!(gz.len() < 64 * 1024, "{} bytes", gz.len());
             let name = format!("lookalike-{i}-{size}.http.gz");
             std::fs::write(dir.path().join(&name), gz).unwrap();
             names.push(name);
         }
     }
-    let output = Command::cargo_bin("errlint")
-        .unwrap()
-        .args(["check", "-f", "json"])
-        .arg(dir.path())
-        .timeout(std::time::Duration::from_secs(300))
-        .output()
-        .unwrap();
-    assert_eq!(
-        output.status.code(),
-        Some(1),
-        "stderr: {}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    let report: Value = serde_json::from_slice(&output.stdout).unwrap();
+    let report = json_report_with_findings(dir.path(), 300);
     for name in names {
         let path = dir.path().join(&name).display().to_string();
         assert!(

@@ -11,7 +11,6 @@
 //! The memory cases also run the real binary under an address-space limit (`ulimit -v`).
 
 use std::alloc::{GlobalAlloc, Layout, System};
-use std::io::Write as _;
 use std::path::Path;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
@@ -37,6 +36,9 @@ unsafe impl GlobalAlloc for Counting {
         unsafe { System.dealloc(ptr, layout) }
     }
 }
+
+mod support;
+use support::gzip;
 
 #[global_allocator]
 static ALLOCATOR: Counting = Counting;
@@ -119,12 +121,6 @@ struct Family {
 
 fn write(dir: &Path, name: &str, bytes: &[u8]) {
     std::fs::write(dir.join(name), bytes).unwrap();
-}
-
-fn gzip(data: &[u8]) -> Vec<u8> {
-    let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
-    encoder.write_all(data).unwrap();
-    encoder.finish().unwrap()
 }
 
 fn har(entries: Vec<Value>) -> String {

@@ -81,13 +81,7 @@ enum Next {
 
 /// Loads every response record of a WARC stream whose first byte sits at `start`.
 pub fn load(reader: &mut dyn Read, start: TextPos, options: &LoadOptions, sink: &mut dyn Sink) {
-    let mut input = Window {
-        reader,
-        buf: Vec::new(),
-        pos: 0,
-        eof: false,
-        at: start,
-    };
+    let mut input = Window::new(reader, start);
     // The block cap: a record larger than the largest body errlint decodes is not read.
     let cap = options.max_decoded.saturating_add(MAX_HEADER);
     let mut responses = Responses {
@@ -221,7 +215,17 @@ struct Window<'r> {
     at: TextPos,
 }
 
-impl Window<'_> {
+impl<'r> Window<'r> {
+    fn new(reader: &'r mut dyn Read, at: TextPos) -> Self {
+        Self {
+            reader,
+            buf: Vec::new(),
+            pos: 0,
+            eof: false,
+            at,
+        }
+    }
+
     /// The bytes not yet consumed.
     fn data(&self) -> &[u8] {
         self.buf.get(self.pos..).unwrap_or_default()
@@ -497,13 +501,7 @@ mod tests {
 
     fn records(text: &[u8]) -> Vec<Read1> {
         let mut reader = Trickle(text);
-        let mut window = Window {
-            reader: &mut reader,
-            buf: Vec::new(),
-            pos: 0,
-            eof: false,
-            at: TextPos::START,
-        };
+        let mut window = Window::new(&mut reader, TextPos::START);
         let mut out = Vec::new();
         loop {
             match window.next(1 << 20).unwrap() {
@@ -546,6 +544,23 @@ mod tests {
         );
     }
 
+    /// Reads every record of `text`, asserting the window never holds more than `most`
+    /// bytes; returns how many were read and what the window held at the end.
+    fn read_holding_at_most(text: &[u8], most: usize) -> (usize, usize) {
+        let mut reader = text;
+        let mut window = Window::new(&mut reader, TextPos::START);
+        let mut count = 0;
+        while let Next::Record(_) = window.next(2 << 20).unwrap() {
+            count += 1;
+            assert!(
+                window.buf.capacity() <= most,
+                "the window grew to {}",
+                window.buf.capacity()
+            );
+        }
+        (count, window.buf.capacity())
+    }
+
     #[test]
     fn memory_follows_the_largest_record_not_the_archive() {
         let record = |n: usize| {
@@ -557,25 +572,9 @@ mod tests {
         };
         let mut text = record(1).repeat(50_000);
         text.push_str(&record(1 << 20));
-        let mut reader = text.as_bytes();
-        let mut window = Window {
-            reader: &mut reader,
-            buf: Vec::new(),
-            pos: 0,
-            eof: false,
-            at: TextPos::START,
-        };
-        let mut count = 0;
-        while let Next::Record(_) = window.next(2 << 20).unwrap() {
-            count += 1;
-            assert!(
-                window.buf.capacity() <= 2 * ((1 << 20) + 2 * READ_CHUNK),
-                "the window grew to {}",
-                window.buf.capacity()
-            );
-        }
+        let (count, held) = read_holding_at_most(text.as_bytes(), 2 * ((1 << 20) + 2 * READ_CHUNK));
         assert_eq!(count, 50_001);
-        assert!(text.len() > 2 * window.buf.capacity());
+        assert!(text.len() > 2 * held);
     }
 
     #[test]
@@ -584,23 +583,7 @@ mod tests {
             "WARC/1.0\r\nWARC-Type: response\r\nContent-Length: 19\r\n\r\nHTTP/1.1 200 OK\r\n\r\n";
         let gap = "\r\n".repeat(4 << 20);
         let text = format!("{record}{gap}{record}{gap}");
-        let mut reader = text.as_bytes();
-        let mut window = Window {
-            reader: &mut reader,
-            buf: Vec::new(),
-            pos: 0,
-            eof: false,
-            at: TextPos::START,
-        };
-        let mut count = 0;
-        while let Next::Record(_) = window.next(2 << 20).unwrap() {
-            count += 1;
-            assert!(
-                window.buf.capacity() <= 4 * (MAX_HEADER + READ_CHUNK),
-                "the window grew to {}",
-                window.buf.capacity()
-            );
-        }
+        let (count, _) = read_holding_at_most(text.as_bytes(), 4 * (MAX_HEADER + READ_CHUNK));
         assert_eq!(count, 2);
     }
 }

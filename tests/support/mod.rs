@@ -1,5 +1,6 @@
 //! What the integration tests need from outside the repository: the shared corpus and schemas
-//! beside the clone (`../shared`) and a few external programs (xmllint, pre-commit).
+//! beside the clone (`../shared`) and a few external programs (xmllint, pre-commit); and
+//! `gzip`, which several test files use to build compressed captures.
 //!
 //! In a user's clone these may be missing; the test then says so on the real stderr (the
 //! harness swallows `eprintln!` of passing tests) and passes without them. CI sets
@@ -55,4 +56,11 @@ pub fn missing<T>(what: &str) -> Option<T> {
         .to_string();
     let _ = writeln!(std::io::stderr(), "note: {what}; {test} skipped it");
     None
+}
+
+/// `data` gzipped, as captures and bodies are.
+pub fn gzip(data: &[u8]) -> Vec<u8> {
+    let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+    encoder.write_all(data).unwrap();
+    encoder.finish().unwrap()
 }
